@@ -1,0 +1,1 @@
+"""sapsmed: monitoring and evaluation of the ASEAN SAP SMED 2016-2025."""
