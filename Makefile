@@ -1,0 +1,55 @@
+# The two commands a newcomer needs: `make serve` and `make test`. Everything they need is set up here.
+SHELL := /bin/bash
+PYENV_PY := $(shell pyenv root 2>/dev/null)/versions/3.12.1/bin/python3
+PYTHON312 ?= $(if $(wildcard $(PYENV_PY)),$(PYENV_PY),$(shell command -v python3.12))
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := python3 -m uv
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export UV_PYTHON_DOWNLOADS := never
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: serve test setup system-deps lint test-sqlite test-postgres
+
+## serve: install, migrate the embedded SQLite database, load the real plan data, create demo users, serve
+serve: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_plan
+	$(PY) manage.py create_demo_users
+	@echo "sapsmed: http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## test: install, lint, then run the whole suite on SQLite and on PostgreSQL
+test: setup system-deps lint
+	$(PY) scripts/check_postgres.py "$(PG_URL)"
+	$(MAKE) --no-print-directory test-sqlite test-postgres
+
+test-sqlite:
+	@echo "== test suite on SQLite"
+	SAPSMED_ENV=test DATABASE_URL="sqlite:///$(CURDIR)/var/test.sqlite3" $(VENV)/bin/pytest
+
+test-postgres:
+	@echo "== test suite on PostgreSQL ($(PG_URL))"
+	SAPSMED_ENV=test DATABASE_URL="$(PG_URL)" $(VENV)/bin/pytest
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+setup: $(VENV)/.synced
+
+$(VENV)/.synced: pyproject.toml uv.lock
+	@[ -n "$(PYTHON312)" ] || { echo "Python 3.12 not found: install it with pyenv (3.12.1) or set PYTHON312=/path/to/python3.12"; exit 1; }
+	@python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet uv
+	$(UV) sync --frozen --python "$(PYTHON312)"
+	@mkdir -p var
+	@touch $@
+
+# Debian packages the tests need (Chromium for browser tests, R's survey package as an estimation peer).
+system-deps:
+	@missing=$$(for p in $$(cat scripts/test-apt-packages.txt); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages: $$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi

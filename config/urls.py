@@ -1,0 +1,13 @@
+"""Top-level URL map: the plan pages, accounts and the admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+admin.site.site_header = "sapsmed administration"
+admin.site.site_title = "sapsmed"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("sapsmed.accounts.urls")),
+    path("", include("sapsmed.plan.urls")),
+]

@@ -1,0 +1,63 @@
+"""Shared test fixtures: the real plan loaded once per session, and one user per role (personas)."""
+
+import pytest
+
+PASSWORD = "persona-password"  # noqa: S105 - test-only credential
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the real plan data once into the test database; each test then runs in a rolled-back transaction."""
+    from sapsmed.plan.loading import plan_load
+
+    with django_db_blocker.unblock():
+        plan_load()
+
+
+def _persona(username, role=None, **scope):
+    from sapsmed.accounts.services import role_grant, user_create
+    from sapsmed.plan.models import ActionLine, MemberState, StrategicGoal
+
+    user, _ = user_create(username=username, password=PASSWORD)
+    if role:
+        role_grant(
+            user=user, role=role,
+            goal=StrategicGoal.objects.get(code=scope["goal"]) if "goal" in scope else None,
+            member_state=MemberState.objects.get(iso3=scope["state"]) if "state" in scope else None,
+            action_line=ActionLine.objects.get(code=scope["line"]) if "line" in scope else None,
+        )
+    return user
+
+
+# Role values as stored (sapsmed.accounts.models.Role), written out so this file imports no Django model
+# and the pure core tests can run without Django (`pytest -p no:django sapsmed/core`).
+PERSONAS = {
+    "secretariat": ("secretariat", {}),
+    "champion_b": ("champion", {"goal": "B", "state": "MYS"}),
+    "champion_a": ("champion", {"goal": "A", "state": "THA"}),
+    "proponent_mys": ("proponent", {"state": "MYS"}),
+    "focal_mys": ("focal_point", {"state": "MYS"}),
+    "viewer": ("viewer", {}),
+    "outsider": (None, {}),
+}
+
+
+@pytest.fixture
+def personas(db):
+    """Every persona as a user: one per role plus an outsider who holds no role."""
+    return {name: _persona(name, role, **scope) for name, (role, scope) in PERSONAS.items()}
+
+
+@pytest.fixture
+def client_for(client, personas):
+    """`client_for("champion_b")` gives a test client logged in as that persona; "anonymous" logs in no one."""
+
+    def make(name):
+        from django.test import Client
+
+        c = Client()
+        if name != "anonymous":
+            c.force_login(personas[name])
+        return c
+
+    return make

@@ -1,0 +1,1 @@
+"""Users, role grants with scope, and the one policy module deciding every permission."""

@@ -1,0 +1,1 @@
+"""KPI reference sheets (and, later, observations, targets and scorecards)."""

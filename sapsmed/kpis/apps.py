@@ -1,0 +1,9 @@
+"""App configuration of the KPI app."""
+
+from django.apps import AppConfig
+
+
+class KpisConfig(AppConfig):
+    name = "sapsmed.kpis"
+    label = "kpis"
+    verbose_name = "KPIs"

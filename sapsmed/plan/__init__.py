@@ -1,0 +1,1 @@
+"""The Action Plan: goals, outcomes, actions, action lines, versions and member states."""

@@ -1,0 +1,122 @@
+"""Load the plan's reference data files under data/ into the database, all or nothing.
+
+The files are read and validated completely (sapsmed.core.plan_data) before the first write;
+the writes happen in one transaction. Loading the same files again changes nothing. Rows the
+Secretariat added by hand (for example Appendix B action lines) are left alone. The loaded plan
+is version 1, "as endorsed"; later versions come only from approved amendments.
+"""
+
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.db import transaction
+
+from sapsmed.core.plan_data import DataError, PlanDataError, parse_kpis, parse_member_states, parse_plan
+from sapsmed.kpis.loading import kpis_upsert
+from sapsmed.plan.models import (
+    Action,
+    ActionLine,
+    ActionLineVersion,
+    ChampionAssignment,
+    DesiredOutcome,
+    MemberState,
+    Pathway,
+    Period,
+    Plan,
+    PlanVersion,
+    StrategicGoal,
+    TypeOfMeasure,
+)
+from sapsmed.plan.upsert import LoadReport, upsert
+
+DATA_DIR = Path(settings.BASE_DIR) / "data"
+STATES_FILE = "member_states.yaml"
+PLAN_FILE = "plan/sap_smed_2016_2025.yaml"
+KPIS_FILE = "kpis/kpis.yaml"
+
+
+def read_yaml(path: Path, label: str):
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except FileNotFoundError as exc:
+        raise PlanDataError([DataError(label, "file", "-", "the file does not exist")]) from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise PlanDataError([DataError(label, where, "-", f"not valid YAML: {problem}")]) from exc
+
+
+def plan_load(*, data_dir: Path = DATA_DIR) -> LoadReport:
+    """Validate every file, then write everything in one transaction; raise PlanDataError on bad data."""
+    states = parse_member_states(read_yaml(data_dir / STATES_FILE, STATES_FILE), STATES_FILE)
+    plan = parse_plan(read_yaml(data_dir / PLAN_FILE, PLAN_FILE), PLAN_FILE, states)
+    kpis = parse_kpis(read_yaml(data_dir / KPIS_FILE, KPIS_FILE), KPIS_FILE, {g.code for g in plan.goals}, states)
+    report = LoadReport()
+    with transaction.atomic():
+        _write(plan, kpis, report, reason=f"Loaded from data/{PLAN_FILE}")
+    return report
+
+
+def _write(data, kpis, report: LoadReport, *, reason: str) -> None:
+    states = {
+        s.iso3: upsert(MemberState, {"iso3": s.iso3}, {"name": s.name, "currency": s.currency},
+                       report=report, reason=reason)[0]
+        for s in data.member_states
+    }
+    p = data.plan
+    plan, _ = upsert(Plan, {"code": p["code"]}, {
+        "title": p["title"], "short_title": p.get("short_title", p["title"]), "vision": p["vision"],
+        "mission": p["mission"], "start_year": p["start_year"], "end_year": p["end_year"],
+        "publisher": p.get("publisher", ""), "isbn": p.get("isbn", ""), "endorsed_by": p.get("endorsed_by", ""),
+        "endorsed_on": p.get("endorsed_on", ""), "owner_body": p.get("owner_body", ""),
+        "sources": p.get("sources", []),
+    }, report=report, reason=reason)
+    version, _ = upsert(PlanVersion, {"plan": plan, "number": 1}, {
+        "label": p["first_version_label"], "decision_reference": p.get("endorsed_by", ""),
+    }, report=report, reason=reason)
+    for per in data.periods:
+        upsert(Period, {"plan": plan, "code": per["code"]}, {
+            "name": per["name"], "start_year": per["start_year"], "end_year": per["end_year"],
+            "priority": per.get("priority", ""),
+        }, report=report, reason=reason)
+    pathways = {
+        pw["code"]: upsert(Pathway, {"code": pw["code"]}, {"name": pw["name"], "scope": pw.get("scope", "")},
+                           report=report, reason=reason)[0]
+        for pw in data.pathways
+    }
+    measures = {
+        m["number"]: upsert(TypeOfMeasure, {"number": m["number"]}, {"name": m["name"]},
+                            report=report, reason=reason)[0]
+        for m in data.types_of_measure
+    }
+    goals, actions = {}, {}
+    for g in data.goals:
+        goal, _ = upsert(StrategicGoal, {"plan": plan, "code": g.code}, {
+            "title": g.title, "summary": g.summary, "champions_source": g.champions_source,
+        }, report=report, reason=reason)
+        goals[g.code] = goal
+        for iso3 in g.champions:
+            upsert(ChampionAssignment, {"goal": goal, "member_state": states[iso3]}, {}, report=report, reason=reason)
+        for o in g.outcomes:
+            outcome, _ = upsert(DesiredOutcome, {"code": o.code}, {"goal": goal, "title": o.title},
+                                report=report, reason=reason)
+            for a in o.actions:
+                actions[a.code] = upsert(Action, {"code": a.code}, {"outcome": outcome, "title": a.title},
+                                         report=report, reason=reason)[0]
+    for al in data.action_lines:
+        line, _ = upsert(ActionLine, {"code": al.code}, {"action": actions[al.action], "line_no": al.line_no},
+                         report=report, reason=reason)
+        upsert(ActionLineVersion, {"action_line": line, "plan_version": version}, {
+            "title": al.title, "time_frame": al.time_frame, "target_year": al.target_year,
+            "required_time": al.required_time, "implementation_level": al.implementation_level,
+            "lead_note": al.lead_note, "pathway": pathways.get(al.pathway) if al.pathway else None,
+            "cross_cutting_theme": al.cross_cutting_theme, "appendix": al.appendix, "notes": al.notes,
+            "seed_erratum": al.seed_erratum, "source": al.source, "confidence": al.confidence,
+        }, m2m={
+            "lead_states": [states[s] for s in al.lead_states],
+            "types_of_measure": [measures[t] for t in al.types_of_measure],
+        }, report=report, reason=reason)
+    kpis_upsert(kpis, goals=goals, states=states, report=report, reason=reason)

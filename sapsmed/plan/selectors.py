@@ -1,0 +1,123 @@
+"""Read path of the plan: every page, export and API reads the plan through these functions.
+
+Each selector plans its queries (select_related / prefetch_related) so that a page's query
+count does not grow with the number of goals, actions or action lines.
+"""
+
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404
+
+from sapsmed.kpis.models import Kpi
+from sapsmed.plan.models import (
+    Action,
+    ActionLine,
+    ActionLineVersion,
+    DesiredOutcome,
+    MemberState,
+    Plan,
+    PlanVersion,
+    StrategicGoal,
+)
+
+
+def current_version() -> PlanVersion | None:
+    """The plan version in force: the highest-numbered one."""
+    return PlanVersion.objects.select_related("plan").order_by("-number").first()
+
+
+def line_versions(version: PlanVersion):
+    """The action lines' terms in one version, with everything a list shows."""
+    return (
+        ActionLineVersion.objects.filter(plan_version=version)
+        .select_related("action_line", "pathway")
+        .prefetch_related("lead_states", "types_of_measure")
+        .order_by("action_line__code")
+    )
+
+
+def _attach_lines(actions, version: PlanVersion | None, **filters) -> None:
+    """Give each action `.lines`: its action lines in the version, fetched in one query for all."""
+    by_action: dict[int, list] = {}
+    if version is not None:
+        for lv in line_versions(version).filter(**filters):
+            by_action.setdefault(lv.action_line.action_id, []).append(lv)
+    for action in actions:
+        action.lines = by_action.get(action.pk, [])
+
+
+def plan_overview() -> dict:
+    plan = Plan.objects.prefetch_related("periods").first()
+    version = current_version()
+    goals = list(
+        StrategicGoal.objects.prefetch_related(
+            "champions", Prefetch("outcomes", queryset=DesiredOutcome.objects.prefetch_related("actions"))
+        )
+    )
+    line_count = ActionLineVersion.objects.filter(plan_version=version).count() if version else 0
+    return {"plan": plan, "version": version, "goals": goals, "line_count": line_count}
+
+
+def goal_page(code: str) -> dict:
+    goal = get_object_or_404(StrategicGoal.objects.select_related("plan").prefetch_related("champions"), code=code)
+    version = current_version()
+    outcomes = list(goal.outcomes.prefetch_related("actions"))
+    actions = [a for o in outcomes for a in o.actions.all()]
+    _attach_lines(actions, version, action_line__action__outcome__goal=goal)
+    kpis = list(Kpi.objects.filter(goal=goal).prefetch_related("availability_states"))
+    return {"goal": goal, "outcomes": outcomes, "version": version, "kpis": kpis}
+
+
+def action_page(code: str) -> dict:
+    action = get_object_or_404(Action.objects.select_related("outcome__goal"), code=code)
+    version = current_version()
+    _attach_lines([action], version, action_line__action=action)
+    champions = list(action.outcome.goal.champions.all())
+    return {"action": action, "version": version, "champions": champions}
+
+
+def action_line_page(code: str) -> dict:
+    line = get_object_or_404(ActionLine.objects.select_related("action__outcome__goal"), code=code)
+    version = current_version()
+    terms = (
+        ActionLineVersion.objects.filter(action_line=line, plan_version=version)
+        .select_related("pathway", "plan_version")
+        .prefetch_related("lead_states", "types_of_measure")
+        .first()
+    )
+    champions = list(line.action.outcome.goal.champions.all())
+    return {"line": line, "terms": terms, "version": version, "champions": champions}
+
+
+def state_list() -> list[MemberState]:
+    return list(MemberState.objects.prefetch_related("championed_goals"))
+
+
+def state_page(iso3: str) -> dict:
+    state = get_object_or_404(MemberState, iso3=iso3.upper())
+    version = current_version()
+    goals = list(state.championed_goals.all())
+    led = list(line_versions(version).filter(lead_states=state)) if version else []
+    return {"state": state, "goals": goals, "led": led, "version": version}
+
+
+def search(query: str, *, limit: int = 50) -> dict:
+    """Goals, outcomes, actions, action lines and KPIs whose code or words match the query."""
+    q = query.strip()
+    if len(q) < 2:
+        return {"query": q, "goals": [], "outcomes": [], "actions": [], "lines": [], "kpis": [], "total": 0}
+    text = Q(code__iexact=q) | Q(title__icontains=q)
+    version = current_version()
+    results = {
+        "goals": list(StrategicGoal.objects.filter(text | Q(summary__icontains=q))[:limit]),
+        "outcomes": list(DesiredOutcome.objects.select_related("goal").filter(text | Q(code__istartswith=q))[:limit]),
+        "actions": list(Action.objects.filter(text | Q(code__istartswith=q))[:limit]),
+        "lines": list(
+            line_versions(version).filter(
+                Q(action_line__code__istartswith=q) | Q(title__icontains=q) | Q(cross_cutting_theme__icontains=q)
+            )[:limit]
+        ) if version else [],
+        "kpis": list(Kpi.objects.select_related("goal").filter(Q(code__iexact=q) | Q(name__icontains=q))[:limit]),
+    }
+    results["total"] = sum(len(v) for v in results.values())
+    results["query"] = q
+    return results

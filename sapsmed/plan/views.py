@@ -1,0 +1,44 @@
+"""Pages of the Action Plan: home, goals, actions, action lines, member states, search."""
+
+from django.shortcuts import render
+
+from sapsmed.accounts.policy import Perm, can
+from sapsmed.plan import selectors
+from sapsmed.plan.history import change_history
+
+
+def home(request):
+    return render(request, "plan/home.html", selectors.plan_overview())
+
+
+def goal_detail(request, code: str):
+    ctx = selectors.goal_page(code.upper())
+    if can(request.user, Perm.VIEW_HISTORY):
+        ctx["history"] = change_history(ctx["goal"])
+    return render(request, "plan/goal_detail.html", ctx)
+
+
+def action_detail(request, code: str):
+    ctx = selectors.action_page(code.upper())
+    if can(request.user, Perm.VIEW_HISTORY):
+        ctx["history"] = change_history(ctx["action"])
+    return render(request, "plan/action_detail.html", ctx)
+
+
+def action_line_detail(request, code: str):
+    ctx = selectors.action_line_page(code.upper())
+    if ctx["terms"] is not None and can(request.user, Perm.VIEW_HISTORY):
+        ctx["history"] = change_history(ctx["terms"])
+    return render(request, "plan/action_line_detail.html", ctx)
+
+
+def state_list(request):
+    return render(request, "plan/state_list.html", {"states": selectors.state_list()})
+
+
+def state_detail(request, iso3: str):
+    return render(request, "plan/state_detail.html", selectors.state_page(iso3))
+
+
+def search(request):
+    return render(request, "plan/search.html", selectors.search(request.GET.get("q", "")))
