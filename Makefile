@@ -18,7 +18,9 @@ serve: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_plan
 	$(PY) manage.py create_demo_users
-	@echo "sapsmed: http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	@echo "sapsmed: http://$(HOST):$(PORT)/ (Ctrl-C stops it; background jobs log to var/worker.log)"
+	@$(PY) manage.py db_worker > var/worker.log 2>&1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## test: install, lint, then run the whole suite on SQLite and on PostgreSQL

@@ -45,9 +45,13 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "simple_history",
+    "django_tasks_db",
     "sapsmed.accounts",
     "sapsmed.plan",
     "sapsmed.kpis",
+    "sapsmed.jobs",
+    "sapsmed.progress",
+    "sapsmed.surveys",
 ]
 
 MIDDLEWARE = [
@@ -151,6 +155,19 @@ else:
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "sapsmed@localhost")
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# Background work goes through Django's tasks API; the database backend keeps queued work across
+# restarts and `manage.py db_worker` runs it. Tests run tasks immediately, in the same process.
+TASKS = {
+    "default": {
+        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend"
+        if SAPSMED_ENV == "test"
+        else "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 if SAPSMED_ENV == "test":
     # Hashing cost is irrelevant in tests and dominates their run time.

@@ -9,5 +9,9 @@ admin.site.site_title = "sapsmed"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("sapsmed.accounts.urls")),
+    path("jobs/", include("sapsmed.jobs.urls")),
+    path("kpis/", include("sapsmed.kpis.urls")),
+    path("progress/", include("sapsmed.progress.urls")),
+    path("evidence/", include("sapsmed.surveys.urls")),
     path("", include("sapsmed.plan.urls")),
 ]

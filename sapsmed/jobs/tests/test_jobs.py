@@ -1,0 +1,38 @@
+"""A job page shows progress while work runs and offers the file when done, to its owner only."""
+
+import pytest
+
+from sapsmed.jobs.services import job_create, job_fail, job_progress, job_start, job_succeed
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_running_job_shows_its_progress_and_refreshes_itself(client_for, personas):
+    job = job_start(job_create(kind="test", title="Import of KPI values", user=personas["focal_mys"]))
+    job_progress(job, 40, "Checked 20,000 of 50,000 rows")
+    html = client_for("focal_mys").get(f"/jobs/{job.pk}/").content.decode()
+    assert "Checked 20,000 of 50,000 rows" in html
+    assert 'value="40"' in html and 'http-equiv="refresh"' in html
+
+
+def test_a_finished_job_offers_its_file_and_stops_refreshing(client_for, personas):
+    job = job_start(job_create(kind="test", title="Review PDF", user=personas["focal_mys"]))
+    job_succeed(job, message="Done", file_name="review.pdf", file_bytes=b"%PDF-1.7 test")
+    client = client_for("focal_mys")
+    html = client.get(f"/jobs/{job.pk}/").content.decode()
+    assert "Download review.pdf" in html and "http-equiv" not in html
+    response = client.get(f"/jobs/{job.pk}/download/")
+    assert b"".join(response.streaming_content) == b"%PDF-1.7 test"
+
+
+def test_a_failed_job_says_why(client_for, personas):
+    job = job_start(job_create(kind="test", title="Upload", user=personas["focal_mys"]))
+    job_fail(job, "survey.csv, column 'weight': 12 rows have a negative weight (first rows 4, 9, 17).")
+    html = client_for("focal_mys").get(f"/jobs/{job.pk}/").content.decode()
+    assert "Failed" in html and "negative weight" in html
+
+
+@pytest.mark.parametrize(("persona", "status"), [("champion_b", 403), ("anonymous", 404), ("secretariat", 200)])
+def test_another_users_job_is_not_shown(client_for, personas, persona, status):
+    job = job_create(kind="test", title="Private", user=personas["focal_mys"])
+    assert client_for(persona).get(f"/jobs/{job.pk}/").status_code == status

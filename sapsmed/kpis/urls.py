@@ -1,0 +1,3 @@
+"""URLs of the KPI pages."""
+
+urlpatterns: list = []

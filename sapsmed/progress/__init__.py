@@ -1,0 +1,1 @@
+"""Progress monitoring: reporting rounds, progress reports, validation workflow, early warning."""

@@ -1,0 +1,3 @@
+"""URLs of the progress app."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Evidence: national MSME definitions, survey designs, microdata uploads and estimates."""
