@@ -6,9 +6,24 @@ Rules, in words:
 - The change history of plan content (who changed what) is for signed-in users holding a role;
   a signed-in user without any role grant sees only what the public sees.
 - Only the ASEAN Secretariat (or a superuser) edits the plan and uses the admin site.
-- Scoped roles (champion of a goal, proponent of action lines, focal point of a state, viewer of
-  some goals) are read from the user's role grants; later parts of the platform ask the helpers
-  below (`champion_goal_codes`, `focal_point_states`, ...) rather than reading grants themselves.
+- The roadmap (timeline, who/when/how, versions and their differences) is public like the plan;
+  only the Secretariat edits action lines, imports the roadmap workbook and records amendments.
+- KPI definitions, observations, scorecards and the regional view are public (they come from
+  published statistics). A national focal point enters, corrects and imports values for its own
+  state only; the Secretariat for every state. Targets: the Secretariat (regional or any state) and
+  a focal point (its own state).
+- Progress reports are not public. A proponent drafts, submits and edits reports on the action
+  lines it is proponent of: lines whose lead states include the proponent's state, or lines granted
+  to it by code. The Country Champion of an action line's goal validates or returns the report.
+  The Secretariat opens and locks rounds, grants exceptions, accepts validated reports and returns
+  them. Reports are read by the Secretariat, by champions (their goals), by proponents (their
+  lines), by focal points (lines their state leads) and by viewers (their goals, or all).
+- Progress dashboards and early warning are for signed-in users holding a role.
+- MSME definitions and survey estimates are public once computed; survey designs and microdata
+  are managed by the Secretariat and by a focal point for its own state's surveys.
+- Anything with a scope is asked with that scope: `can(user, Perm.KPI_EDIT, state="MYS")`,
+  `can(user, Perm.REPORT_VALIDATE, goal="B")`, `can(user, Perm.REPORT_EDIT, line="B-2-1.3",
+  lead_states={"MYS", "LAO"})`. A scope-free question about a scoped permission means "anywhere".
 """
 
 from dataclasses import dataclass
@@ -22,6 +37,16 @@ class Perm(StrEnum):
     VIEW_HISTORY = "plan.view_history"
     EDIT_PLAN = "plan.edit"
     USE_ADMIN = "admin.use"
+    AMEND_PLAN = "plan.amend"
+    KPI_EDIT = "kpi.edit"  # scope: state
+    KPI_TARGET_SET = "kpi.target_set"  # scope: state (None for a regional target)
+    ROUND_MANAGE = "progress.round_manage"
+    REPORT_VIEW = "progress.report_view"  # scope: goal, line, lead_states
+    REPORT_EDIT = "progress.report_edit"  # scope: line, lead_states
+    REPORT_VALIDATE = "progress.report_validate"  # scope: goal
+    REPORT_ACCEPT = "progress.report_accept"
+    DASHBOARD_VIEW = "progress.dashboard_view"
+    SURVEY_MANAGE = "survey.manage"  # scope: state
 
 
 @dataclass(frozen=True)
@@ -80,15 +105,45 @@ def grants_of(user) -> Grants:
     return grants
 
 
-def can(user, perm: Perm, obj=None) -> bool:
+def is_proponent_of(grants: Grants, *, line: str | None, lead_states=()) -> bool:
+    if line is None:
+        return bool(grants.proponent_states or grants.proponent_lines)
+    return line in grants.proponent_lines or bool(grants.proponent_states & set(lead_states))
+
+
+def may_see_goal(grants: Grants, goal: str | None) -> bool:
+    """Viewers and champions read progress on their goals (a viewer with no goal reads all)."""
+    if grants.viewer_goals is None:
+        return True
+    if goal is None:
+        return bool(grants.viewer_goals or grants.champion_goals)
+    return goal in grants.viewer_goals or goal in grants.champion_goals
+
+
+def can(user, perm: Perm, *, state: str | None = None, goal: str | None = None, line: str | None = None,
+        lead_states=()) -> bool:
     grants = grants_of(user)
+    sec = grants.is_secretariat
     match perm:
         case Perm.VIEW_PLAN:
             return True
-        case Perm.VIEW_HISTORY:
+        case Perm.VIEW_HISTORY | Perm.DASHBOARD_VIEW:
             return grants.superuser or bool(grants.roles)
-        case Perm.EDIT_PLAN | Perm.USE_ADMIN:
-            return grants.is_secretariat
+        case Perm.EDIT_PLAN | Perm.USE_ADMIN | Perm.AMEND_PLAN | Perm.ROUND_MANAGE | Perm.REPORT_ACCEPT:
+            return sec
+        case Perm.KPI_EDIT | Perm.SURVEY_MANAGE:
+            return sec or (state in grants.focal_point_states if state else bool(grants.focal_point_states))
+        case Perm.KPI_TARGET_SET:
+            return sec or (state is not None and state in grants.focal_point_states)
+        case Perm.REPORT_EDIT:
+            return is_proponent_of(grants, line=line, lead_states=lead_states)
+        case Perm.REPORT_VALIDATE:
+            return goal in grants.champion_goals if goal else bool(grants.champion_goals)
+        case Perm.REPORT_VIEW:
+            return (sec or may_see_goal(grants, goal)
+                    or is_proponent_of(grants, line=line, lead_states=lead_states)
+                    or bool(grants.focal_point_states & set(lead_states))
+                    or (line is None and bool(grants.focal_point_states)))
     raise ValueError(f"unknown permission {perm!r}")
 
 

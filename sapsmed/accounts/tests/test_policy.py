@@ -48,3 +48,35 @@ def test_a_grant_without_its_scope_is_refused_by_the_database(personas):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         RoleGrant.objects.create(user=personas["outsider"], role=Role.CHAMPION)
+
+
+@pytest.mark.parametrize(("persona", "state", "allowed"), [
+    ("focal_mys", "MYS", True), ("focal_mys", "THA", False), ("secretariat", "THA", True),
+    ("champion_b", "MYS", False), ("viewer", "MYS", False), ("outsider", "MYS", False),
+])
+def test_only_the_states_focal_point_or_the_secretariat_edits_its_kpi_values(personas, persona, state, allowed):
+    assert can(personas[persona], Perm.KPI_EDIT, state=state) == allowed
+
+
+@pytest.mark.parametrize(("persona", "goal", "allowed"), [
+    ("champion_b", "B", True), ("champion_a", "B", False), ("champion_a", "A", True),
+    ("secretariat", "B", False), ("proponent_mys", "B", False),
+])
+def test_only_the_champion_of_the_lines_goal_validates(personas, persona, goal, allowed):
+    assert can(personas[persona], Perm.REPORT_VALIDATE, goal=goal) == allowed
+
+
+@pytest.mark.parametrize(("persona", "lead_states", "allowed"), [
+    ("proponent_mys", {"MYS", "LAO"}, True), ("proponent_mys", {"THA", "VNM"}, False),
+    ("champion_b", {"MYS"}, False), ("secretariat", {"MYS"}, False),
+])
+def test_a_proponent_edits_reports_only_on_lines_its_state_leads(personas, persona, lead_states, allowed):
+    assert can(personas[persona], Perm.REPORT_EDIT, line="X-1-1.1", lead_states=lead_states) == allowed
+
+
+@pytest.mark.parametrize(("persona", "goal", "lead_states", "allowed"), [
+    ("viewer", "C", {"SGP"}, True), ("champion_b", "B", {"MYS"}, True), ("champion_b", "C", {"SGP"}, False),
+    ("focal_mys", "C", {"MYS"}, True), ("focal_mys", "C", {"SGP"}, False), ("outsider", "B", {"MYS"}, False),
+])
+def test_who_reads_a_progress_report(personas, persona, goal, lead_states, allowed):
+    assert can(personas[persona], Perm.REPORT_VIEW, goal=goal, line="C-1-1.2", lead_states=lead_states) == allowed
