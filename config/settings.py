@@ -5,6 +5,7 @@ SAPSMED_ENV=production requires SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL and t
 transport-security setting, so that `manage.py check --deploy` passes.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -46,12 +47,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "django_tasks_db",
+    "axes",
     "sapsmed.accounts",
     "sapsmed.plan",
     "sapsmed.kpis",
     "sapsmed.jobs",
     "sapsmed.progress",
     "sapsmed.surveys",
+    "sapsmed.ops",
 ]
 
 MIDDLEWARE = [
@@ -65,7 +68,22 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses logins while a username+address is locked out
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Five failed logins for one username from one address lock it out for 15 minutes. Off in tests by
+# default (the test client's login() passes no request); the throttling test turns it on.
+AXES_ENABLED = env_bool("AXES_ENABLED", SAPSMED_ENV != "test")
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 1 if PRODUCTION else 0)
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"

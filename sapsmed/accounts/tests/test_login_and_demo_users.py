@@ -57,3 +57,14 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
            "PATH": "/usr/bin:/bin"}
     run = subprocess.run([sys.executable, "manage.py", "check"], env=env, capture_output=True, text=True, check=False)
     assert run.returncode != 0 and "SECRET_KEY must be set in production" in run.stderr
+
+
+def test_repeated_failed_logins_lock_the_account_out_for_a_while(client, settings):
+    settings.AXES_ENABLED = True
+    call_command("create_demo_users", stdout=StringIO())
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post("/accounts/login/", {"username": "viewer", "password": "wrong"})
+    locked = client.post("/accounts/login/", {"username": "viewer", "password": DEMO_PASSWORD})
+    assert locked.status_code == 429
+    assert "Too many failed logins" in locked.content.decode()
+    assert "_auth_user_id" not in client.session

@@ -1,0 +1,1 @@
+"""Operations: backup and restore of the whole platform (database and uploaded files)."""
