@@ -9,6 +9,9 @@ Without an explicit sheet, the sheet named like the schema is read, or the only 
 a one-sheet workbook. Sheet names match ignoring case and spacing.
 Rows start at Excel row 1 whatever the used area, so row numbers are the ones the user sees.
 Any failure of the Excel reader becomes a FileProblem: a bad upload must never crash an import.
+A workbook is a zip: before it is opened, its declared expanded size, its number of parts and each
+part's compression ratio are checked, so a small crafted file cannot expand to fill the memory
+(a "decompression bomb"); such a file is refused with a sentence saying so.
 """
 
 from __future__ import annotations
@@ -34,6 +37,10 @@ _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _EXCEL_NAMES = (".xlsx", ".xlsm")
 _SAVE_AS_XLSX = "Open it in Excel and save it as 'Excel Workbook (*.xlsx)'."
 _SAVE_AS_CSV = "In Excel, choose Save As and the type 'CSV UTF-8 (Comma delimited) (*.csv)'."
+# A 50,000-row, 10-column workbook expands to about 40 MB; these limits leave ample room.
+MAX_EXPANDED_BYTES = 400 * 1024 * 1024
+MAX_ZIP_PARTS = 10_000
+MAX_COMPRESSION_RATIO = 200
 
 
 class FileProblem(Exception):
@@ -100,9 +107,11 @@ def _content(data: bytes) -> tuple[str, str]:
     """What the bytes really are: a kind the readers act on, and a description for the user."""
     if data.startswith(b"PK\x03\x04"):
         try:
-            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+            infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
         except (zipfile.BadZipFile, ValueError, OSError):
             return "other", "a damaged zip archive"
+        _refuse_bomb(infos)
+        names = [info.filename for info in infos]
         folders = {name.split("/", 1)[0] for name in names}
         if "[Content_Types].xml" in names and "xl" in folders:
             if "xl/workbook.bin" in names:
@@ -128,6 +137,17 @@ def _content(data: bytes) -> tuple[str, str]:
             return "other", "binary data, not a spreadsheet"
         return "legacy-text", "text not saved as UTF-8"
     return "text", "plain text (perhaps a text or CSV file renamed)"
+
+
+def _refuse_bomb(infos: list[zipfile.ZipInfo]) -> None:
+    expanded = sum(info.file_size for info in infos)
+    worst = max((info.file_size / max(info.compress_size, 1) for info in infos), default=0)
+    if len(infos) > MAX_ZIP_PARTS or expanded > MAX_EXPANDED_BYTES or worst > MAX_COMPRESSION_RATIO:
+        raise FileProblem(
+            f"this file would expand to {expanded / 1e6:,.0f} MB in {len(infos):,} parts when opened "
+            f"(compressed up to {worst:,.0f} times), beyond what a workbook of data needs; it may be damaged "
+            "or crafted, so it was not opened. Save the data again as a new .xlsx or as CSV."
+        )
 
 
 def _xlsx_rows(data: bytes, sheet: str | None, default_sheet: str) -> RawSheet:

@@ -418,3 +418,20 @@ def test_any_excel_cell_reads_as_a_typed_value_or_a_sentence(column, cell):
     else:
         assert isinstance(value, TYPES[column.kind])
         assert not isinstance(value, Decimal) or value.is_finite()
+
+
+def test_a_decompression_bomb_named_xlsx_is_refused_before_it_is_opened():
+    import io
+    import zipfile
+
+    from sapsmed.core.tables import Column, Sheet, read_table
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/worksheets/sheet1.xml", b"\0" * (50 * 1024 * 1024))  # 50 MB of zeros, ~50 kB zipped
+    schema = Sheet("Data", [Column("Year", "year")])
+    result = read_table(buf.getvalue(), filename="bomb.xlsx", schema=schema)
+    assert not result.ok
+    assert "would expand to 52 MB" in str(result.errors[0])
+    assert "it may be damaged or crafted, so it was not opened" in str(result.errors[0])
