@@ -55,6 +55,12 @@ INSTALLED_APPS = [
     "sapsmed.progress",
     "sapsmed.surveys",
     "sapsmed.ops",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "sapsmed.api",
 ]
 
 MIDDLEWARE = [
@@ -184,6 +190,33 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["sapsmed.api.permissions.SignedInWithRole"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 100,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "sapsmed.api.schema.PolicyAutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "sapsmed API",
+    "DESCRIPTION": "Open API of the SAP SMED 2016-2025 monitoring platform: the plan, its roadmap and versions, "
+    "KPIs and observations, reporting rounds and progress reports, survey estimates, reviews. "
+    "Authenticate with `Authorization: Token <key>` (see /accounts/api-token/) or a browser session.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "sapsmed.api.schema.add_error_responses",
+    ],
+}
+
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -10,8 +10,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("sapsmed.accounts.urls")),
     path("jobs/", include("sapsmed.jobs.urls")),
+    path("api/", include("sapsmed.api.urls")),
     path("kpis/", include("sapsmed.kpis.urls")),
     path("progress/", include("sapsmed.progress.urls")),
     path("evidence/", include("sapsmed.surveys.urls")),
     path("", include("sapsmed.plan.urls")),
 ]
+
+handler404 = "config.errors.not_found"
+handler403 = "config.errors.forbidden"
+handler500 = "config.errors.server_error"

@@ -1,0 +1,1 @@
+"""The open REST API over the platform's apps (DRF), with its OpenAPI schema."""
