@@ -21,6 +21,8 @@ Rules, in words:
 - Progress dashboards and early warning are for signed-in users holding a role.
 - MSME definitions and survey estimates are public once computed; survey designs and microdata
   are managed by the Secretariat and by a focal point for its own state's surveys.
+- Reviews are prepared, generated, frozen and published by the Secretariat and read by users
+  holding a role; a snapshot the Secretariat published is public.
 - Anything with a scope is asked with that scope: `can(user, Perm.KPI_EDIT, state="MYS")`,
   `can(user, Perm.REPORT_VALIDATE, goal="B")`, `can(user, Perm.REPORT_EDIT, line="B-2-1.3",
   lead_states={"MYS", "LAO"})`. A scope-free question about a scoped permission means "anywhere".
@@ -47,6 +49,7 @@ class Perm(StrEnum):
     REPORT_ACCEPT = "progress.report_accept"
     DASHBOARD_VIEW = "progress.dashboard_view"
     SURVEY_MANAGE = "survey.manage"  # scope: state
+    REVIEW_MANAGE = "review.manage"
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,8 @@ def can(user, perm: Perm, *, state: str | None = None, goal: str | None = None, 
             return True
         case Perm.VIEW_HISTORY | Perm.DASHBOARD_VIEW:
             return grants.superuser or bool(grants.roles)
-        case Perm.EDIT_PLAN | Perm.USE_ADMIN | Perm.AMEND_PLAN | Perm.ROUND_MANAGE | Perm.REPORT_ACCEPT:
+        case (Perm.EDIT_PLAN | Perm.USE_ADMIN | Perm.AMEND_PLAN | Perm.ROUND_MANAGE | Perm.REPORT_ACCEPT
+              | Perm.REVIEW_MANAGE):
             return sec
         case Perm.KPI_EDIT | Perm.SURVEY_MANAGE:
             return sec or (state in grants.focal_point_states if state else bool(grants.focal_point_states))

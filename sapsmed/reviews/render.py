@@ -1,0 +1,86 @@
+"""Render a review's content (see content.py) as a web page, an A4 PDF and an Excel workbook."""
+
+import base64
+import io
+import re
+
+import vl_convert as vlc
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+
+DEMO_NOTE = "DEMONSTRATION DATA: synthetic progress reports, not real ones."
+SYNTHETIC_NOTE = "SYNTHETIC DATA: generated survey microdata, not real responses."
+
+
+def chart_svg_uri(spec: dict) -> str:
+    """A chart as vector SVG in a data: URI (an <img> source: safe under the strict CSP, crisp in PDF)."""
+    svg = vlc.vegalite_to_svg(spec)
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def with_charts(content: dict) -> dict:
+    """The content with each chart's image attached, for templates."""
+    sections = []
+    for s in content["sections"]:
+        charts = [{**c, "src": chart_svg_uri(c["spec"])} for c in s.get("charts", [])]
+        sections.append({**s, "charts": charts})
+    return {**content, "sections": sections}
+
+
+def render_pdf(content: dict) -> bytes:
+    from weasyprint import CSS, HTML
+
+    html = render_to_string("reviews/report_print.html", {"c": with_charts(content), "demo_note": DEMO_NOTE,
+                                                           "synthetic_note": SYNTHETIC_NOTE})
+    css = CSS(filename=finders.find("reviews/print.css"))
+    return HTML(string=html).write_pdf(stylesheets=[css])
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    base = re.sub(r"[\[\]\:\*\?\/\\]", " ", title)[:28].strip() or "Table"
+    name, n = base, 2
+    while name.lower() in used:
+        name, n = f"{base[:25]} {n}", n + 1
+    used.add(name.lower())
+    return name
+
+
+def render_xlsx(content: dict) -> bytes:
+    wb = Workbook()
+    about = wb.active
+    about.title = "About"
+    meta = content["meta"]
+    rows = [["Review", meta["title"]], ["Kind", meta["kind_label"]], ["Cut-off date", meta["cut_off"]],
+            ["Plan", meta["plan_title"]], ["Plan version", f"{meta['plan_version']}: {meta['plan_version_label']}"],
+            ["KPI years", f"{meta['kpi_years'][0]}-{meta['kpi_years'][1]}"], ["Generated", meta["generated_at"]]]
+    if meta.get("demo"):
+        rows.append(["Note", DEMO_NOTE])
+    if meta.get("synthetic"):
+        rows.append(["Note", SYNTHETIC_NOTE])
+    for r in rows:
+        about.append(r)
+    about.column_dimensions["A"].width, about.column_dimensions["B"].width = 16, 90
+    used = {"about"}
+    bold, head = Font(bold=True), PatternFill("solid", fgColor="EEF1F6")
+    for s in content["sections"]:
+        for t in s["tables"]:
+            ws = wb.create_sheet(_sheet_name(t["title"], used))
+            ws.append([f"{s['title']} — {t['title']}"])
+            ws["A1"].font = bold
+            if s.get("demo"):
+                ws.append([DEMO_NOTE])
+            if s.get("synthetic"):
+                ws.append([SYNTHETIC_NOTE])
+            ws.append(t["columns"])
+            for cell in ws[ws.max_row]:
+                cell.font, cell.fill = bold, head
+            for row in t["rows"]:
+                ws.append([str(v) if isinstance(v, list | dict) else v for v in row])
+            if t.get("note"):
+                ws.append([])
+                ws.append([t["note"]])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

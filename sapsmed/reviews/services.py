@@ -1,0 +1,110 @@
+"""Write path of reviews: create, write findings, generate outputs, freeze a snapshot, publish it."""
+
+import hashlib
+import json
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from sapsmed.core.snapshot_diff import diff_contents
+from sapsmed.jobs.services import job_create, job_fail, job_progress, job_start, job_succeed
+from sapsmed.reviews.content import review_content
+from sapsmed.reviews.models import Review, Snapshot
+from sapsmed.reviews.render import render_pdf, render_xlsx
+
+
+class ReviewError(Exception):
+    pass
+
+
+def checksum(content: dict) -> str:
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _slug(review: Review) -> str:
+    return f"review-{review.pk}-{review.kind}-{review.cut_off:%Y%m%d}"
+
+
+@transaction.atomic
+def review_create(*, user, **fields) -> Review:
+    review = Review(created_by=user, **fields)
+    review._change_reason = "Review created"
+    review.full_clean()
+    review.save()
+    return review
+
+
+@transaction.atomic
+def review_write_findings(*, review: Review, user, findings: str, recommendations: str) -> Review:
+    review.findings, review.recommendations = findings, recommendations
+    review._change_reason = f"Findings written by {user.get_username()}"
+    review.save(update_fields=["findings", "recommendations"])
+    return review
+
+
+def review_generate_start(*, review: Review, user):
+    from sapsmed.reviews.tasks import generate_review
+
+    job = job_create(kind="review", title=f"Generating '{review.title}' (page, PDF, Excel)", user=user,
+                     params={"review": review.pk})
+    generate_review.enqueue(str(job.pk), review.pk)
+    return job
+
+
+def review_generate(*, review: Review, job) -> Review:
+    """Compute the content once, render the PDF and workbook from it, store all three together."""
+    job_start(job)
+    try:
+        job_progress(job, 10, "Collecting the numbers from the plan, KPIs, progress reports and surveys")
+        content = review_content(review)
+        job_progress(job, 45, "Drawing charts and laying out the PDF")
+        pdf = render_pdf(content)
+        job_progress(job, 85, "Writing the Excel workbook")
+        xlsx = render_xlsx(content)
+        with transaction.atomic():
+            review.content, review.generated_at = content, timezone.now()
+            review.pdf.save(f"{_slug(review)}.pdf", ContentFile(pdf), save=False)
+            review.xlsx.save(f"{_slug(review)}.xlsx", ContentFile(xlsx), save=False)
+            review._change_reason = "Report generated"
+            review.save()
+    except Exception as exc:
+        job_fail(job, f"The report could not be generated: {exc}")
+        raise
+    job_succeed(job, message=f"Report ready: {len(content['sections'])} sections, {len(pdf) // 1024} kB PDF.",
+                result={"review": review.pk}, file_name=f"{_slug(review)}.pdf", file_bytes=pdf)
+    return review
+
+
+@transaction.atomic
+def review_freeze(*, review: Review, user, label: str, tabled_on) -> Snapshot:
+    """Freeze the last generated report as tabled: content, files and a checksum, never changed after."""
+    if review.content is None or not review.pdf:
+        raise ReviewError("Generate the report before freezing it: a snapshot keeps what was generated.")
+    snap = Snapshot(review=review, label=label, tabled_on=tabled_on, content=review.content,
+                    checksum=checksum(review.content), created_by=user)
+    with review.pdf.open("rb") as fh:
+        snap.pdf.save(f"{_slug(review)}-tabled-{tabled_on:%Y%m%d}.pdf", ContentFile(fh.read()), save=False)
+    with review.xlsx.open("rb") as fh:
+        snap.xlsx.save(f"{_slug(review)}-tabled-{tabled_on:%Y%m%d}.xlsx", ContentFile(fh.read()), save=False)
+    snap._change_reason = label
+    snap.save()
+    return snap
+
+
+@transaction.atomic
+def snapshot_publish(*, snapshot: Snapshot, user, published: bool) -> Snapshot:
+    snapshot.published = published
+    snapshot._change_reason = f"{'Published' if published else 'Withdrawn from the public'} by {user.get_username()}"
+    snapshot.save(update_fields=["published"])
+    return snapshot
+
+
+def snapshot_intact(snapshot: Snapshot) -> bool:
+    return checksum(snapshot.content) == snapshot.checksum
+
+
+def snapshot_changes(snapshot: Snapshot):
+    """What differs between the snapshot as tabled and the same review computed from today's data."""
+    return diff_contents(snapshot.content, review_content(snapshot.review))

@@ -1,0 +1,18 @@
+"""URLs of the review pages."""
+
+from django.urls import path
+
+from sapsmed.reviews import views
+
+urlpatterns = [
+    path("", views.review_list, name="reviews"),
+    path("published/", views.published, name="published"),
+    path("<int:pk>/", views.review_detail, name="review"),
+    path("<int:pk>/generate/", views.review_generate, name="review_generate"),
+    path("<int:pk>/findings/", views.review_findings, name="review_findings"),
+    path("<int:pk>/freeze/", views.review_freeze, name="review_freeze"),
+    path("<int:pk>/<str:kind>/", views.review_file, name="review_file"),
+    path("snapshots/<int:pk>/", views.snapshot_detail, name="snapshot"),
+    path("snapshots/<int:pk>/publish/", views.snapshot_publish, name="snapshot_publish"),
+    path("snapshots/<int:pk>/<str:kind>/", views.snapshot_file, name="snapshot_file"),
+]

@@ -1,0 +1,125 @@
+"""Review pages: list, create, the report with its downloads, findings, freezing, snapshots, publishing."""
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from sapsmed.accounts.decorators import require
+from sapsmed.accounts.policy import Perm, can
+from sapsmed.reviews import services
+from sapsmed.reviews.forms import FindingsForm, FreezeForm, ReviewForm
+from sapsmed.reviews.models import Review, Snapshot
+from sapsmed.reviews.render import with_charts
+
+
+@require(Perm.DASHBOARD_VIEW)
+def review_list(request):
+    form = ReviewForm(request.POST or None) if can(request.user, Perm.REVIEW_MANAGE) else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        review = services.review_create(user=request.user, **form.cleaned_data)
+        messages.success(request, "Review created. Write its findings, then generate the report.")
+        return redirect("review", review.pk)
+    reviews = Review.objects.select_related("plan_version").prefetch_related("snapshots")
+    return render(request, "reviews/review_list.html", {"reviews": reviews, "form": form})
+
+
+@require(Perm.DASHBOARD_VIEW)
+def review_detail(request, pk: int):
+    review = get_object_or_404(Review.objects.select_related("plan_version__plan"), pk=pk)
+    manage = can(request.user, Perm.REVIEW_MANAGE)
+    return render(request, "reviews/review_detail.html", {
+        "review": review, "c": with_charts(review.content) if review.content else None,
+        "findings_form": FindingsForm(instance=review) if manage else None,
+        "freeze_form": FreezeForm() if manage else None, "snapshots": review.snapshots.all(),
+    })
+
+
+@require_POST
+@require(Perm.REVIEW_MANAGE)
+def review_generate(request, pk: int):
+    job = services.review_generate_start(review=get_object_or_404(Review, pk=pk), user=request.user)
+    return redirect("job", job.pk)
+
+
+@require_POST
+@require(Perm.REVIEW_MANAGE)
+def review_findings(request, pk: int):
+    review = get_object_or_404(Review, pk=pk)
+    form = FindingsForm(request.POST, instance=review)
+    if form.is_valid():
+        services.review_write_findings(review=review, user=request.user, **form.cleaned_data)
+        messages.success(request, "Findings saved. Generate the report again to include them.")
+    return redirect("review", pk)
+
+
+@require_POST
+@require(Perm.REVIEW_MANAGE)
+def review_freeze(request, pk: int):
+    review = get_object_or_404(Review, pk=pk)
+    form = FreezeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the meeting label and the date it was tabled.")
+        return redirect("review", pk)
+    try:
+        snap = services.review_freeze(review=review, user=request.user, **form.cleaned_data)
+    except services.ReviewError as exc:
+        messages.error(request, str(exc))
+        return redirect("review", pk)
+    messages.success(request, f"Frozen: {snap.label}.")
+    return redirect("snapshot", snap.pk)
+
+
+@require(Perm.DASHBOARD_VIEW)
+def review_file(request, pk: int, kind: str):
+    review = get_object_or_404(Review, pk=pk)
+    field = {"pdf": review.pdf, "xlsx": review.xlsx}.get(kind)
+    if not field:
+        raise Http404("Generate the report first.")
+    return FileResponse(field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1])
+
+
+def _snapshot_for(request, pk: int) -> Snapshot:
+    snap = get_object_or_404(Snapshot.objects.select_related("review__plan_version"), pk=pk)
+    if snap.published or can(request.user, Perm.DASHBOARD_VIEW):
+        return snap
+    if not request.user.is_authenticated:
+        raise Http404("No such published snapshot.")
+    raise PermissionDenied("This snapshot is not published.")
+
+
+def snapshot_detail(request, pk: int):
+    try:
+        snap = _snapshot_for(request, pk)
+    except Http404:
+        return redirect_to_login(request.get_full_path())
+    internal = can(request.user, Perm.DASHBOARD_VIEW)
+    return render(request, "reviews/snapshot_detail.html", {
+        "snap": snap, "c": with_charts(snap.content), "intact": services.snapshot_intact(snap),
+        "changes": services.snapshot_changes(snap) if internal else None,
+        "manage": can(request.user, Perm.REVIEW_MANAGE),
+    })
+
+
+def snapshot_file(request, pk: int, kind: str):
+    snap = _snapshot_for(request, pk)
+    field = {"pdf": snap.pdf, "xlsx": snap.xlsx}.get(kind)
+    if not field:
+        raise Http404("No such file.")
+    return FileResponse(field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1])
+
+
+@require_POST
+@require(Perm.REVIEW_MANAGE)
+def snapshot_publish(request, pk: int):
+    snap = get_object_or_404(Snapshot, pk=pk)
+    services.snapshot_publish(snapshot=snap, user=request.user, published=request.POST.get("published") == "1")
+    messages.success(request, "Published: anyone can now read it." if snap.published else "Withdrawn from the public.")
+    return redirect("snapshot", pk)
+
+
+def published(request):
+    snaps = Snapshot.objects.filter(published=True).select_related("review")
+    return render(request, "reviews/published.html", {"snapshots": snaps})
