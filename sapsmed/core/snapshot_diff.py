@@ -45,7 +45,8 @@ def _norm(value):
 
 
 def _tables(content: dict) -> dict[tuple[str, str], dict]:
-    return {(s["title"], t.get("key") or t["title"]): t for s in content.get("sections", []) for t in s.get("tables", [])}
+    sections = content.get("sections", [])
+    return {(s["title"], t.get("key") or t["title"]): t for s in sections for t in s.get("tables", [])}
 
 
 def diff_contents(tabled: dict, now: dict) -> list[Change]:

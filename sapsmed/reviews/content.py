@@ -53,7 +53,8 @@ def findings_section(review) -> Section | None:
                        paragraphs=["The Secretariat has not yet written findings and recommendations for this review."])
     paragraphs = [p for p in review.findings.split("\n\n") if p.strip()]
     recs = [r.strip("-• ").strip() for r in review.recommendations.splitlines() if r.strip()]
-    tables = [table("Recommendations", ["No.", "Recommendation"], [[i, r] for i, r in enumerate(recs, 1)])] if recs else []
+    numbered = [[i, r] for i, r in enumerate(recs, 1)]
+    tables = [table("Recommendations", ["No.", "Recommendation"], numbered)] if recs else []
     return section("findings", "Findings and recommendations", paragraphs=paragraphs, tables=tables)
 
 

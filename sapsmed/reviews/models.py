@@ -20,7 +20,8 @@ class Review(models.Model):
     plan_version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT)
     kpi_year_from = models.PositiveSmallIntegerField(default=2016)
     kpi_year_to = models.PositiveSmallIntegerField(default=2020)
-    rounds = models.CharField(max_length=300, blank=True, help_text="Reporting rounds covered, e.g. 2016-H1 to 2020-H2.")
+    rounds = models.CharField(max_length=300, blank=True,
+                              help_text="Reporting rounds covered, e.g. 2016-H1 to 2020-H2.")
     findings = models.TextField(blank=True)
     recommendations = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
