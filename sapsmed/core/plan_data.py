@@ -142,6 +142,29 @@ class _Checker:
         self.file = file
         self.errors = errors
 
+    def entries(self, raw: Any, entry: str, fld: str, *, required: bool = False) -> list[dict]:
+        """The mappings of a list field; anything else is an error naming where it stands."""
+        if raw is None or raw == []:
+            if required:
+                self.err(entry, fld, "a non-empty list is required")
+            return []
+        if not isinstance(raw, list):
+            self.err(entry, fld, f"must be a list, not {type(raw).__name__}")
+            return []
+        good = [item for item in raw if isinstance(item, dict)]
+        if len(good) != len(raw):
+            self.err(entry, fld, f"{len(raw) - len(good)} entr(y/ies) are not mappings of field: value")
+        return good
+
+    def mapping(self, raw: Any, entry: str, fld: str) -> dict:
+        if isinstance(raw, dict):
+            return raw
+        if raw is not None:
+            self.err(entry, fld, f"must be a mapping of field: value, not {type(raw).__name__}")
+        else:
+            self.err(entry, fld, "is required and is empty")
+        return {}
+
     def err(self, entry: str, fld: str, message: str) -> None:
         self.errors.append(DataError(self.file, entry, fld, message))
 
@@ -173,9 +196,9 @@ class _Checker:
 
     def choice(self, raw: Mapping, entry: str, fld: str, choices: tuple[str, ...]) -> str:
         value = raw.get(fld)
-        if value in (None, ""):
+        if value is None or value == "":
             return ""
-        if value not in choices:
+        if not isinstance(value, str) or value not in choices:
             self.err(entry, fld, f"'{value}' is not one of: {', '.join(choices)}")
             return ""
         return str(value)
@@ -185,10 +208,10 @@ class _Checker:
         if not isinstance(value, list):
             self.err(entry, fld, "must be a list")
             return ()
-        unknown = [v for v in value if v not in known]
+        unknown = [v for v in value if not isinstance(v, str) or v not in known]
         if unknown:
             self.err(entry, fld, f"unknown member state code(s): {', '.join(map(str, unknown))}")
-        return tuple(v for v in value if v in known)
+        return tuple(v for v in value if isinstance(v, str) and v in known)
 
 
 def parse_member_states(raw: Any, file: str) -> list[MemberStateData]:
@@ -214,11 +237,8 @@ def parse_member_states(raw: Any, file: str) -> list[MemberStateData]:
 
 def _parse_goals(c: _Checker, raw_goals: Any, states: set[str]) -> list[GoalData]:
     goals: list[GoalData] = []
-    if not isinstance(raw_goals, list) or not raw_goals:
-        c.err("plan", "strategic_goals", "a non-empty list is required")
-        return goals
     seen: set[str] = set()
-    for g in raw_goals:
+    for g in c.entries(raw_goals, "plan", "strategic_goals", required=True):
         code = c.text(g, "strategic goal", "code")
         entry = f"strategic goal {code or '?'}"
         if code and not GOAL.match(code):
@@ -227,7 +247,7 @@ def _parse_goals(c: _Checker, raw_goals: Any, states: set[str]) -> list[GoalData
             c.err(entry, "code", f"'{code}' appears twice")
         seen.add(code)
         outcomes = []
-        for o in g.get("desired_outcomes") or []:
+        for o in c.entries(g.get("desired_outcomes"), entry, "desired_outcomes"):
             ocode = c.text(o, f"desired outcome of goal {code}", "code")
             oentry = f"desired outcome {ocode or '?'}"
             if ocode and not (OUTCOME.match(ocode) and ocode.startswith(code + "-")):
@@ -236,7 +256,7 @@ def _parse_goals(c: _Checker, raw_goals: Any, states: set[str]) -> list[GoalData
                 c.err(oentry, "code", f"'{ocode}' appears twice")
             seen.add(ocode)
             actions = []
-            for a in o.get("actions") or []:
+            for a in c.entries(o.get("actions"), oentry, "actions"):
                 acode = c.text(a, f"action of outcome {ocode}", "code")
                 aentry = f"action {acode or '?'}"
                 if acode and not (ACTION.match(acode) and acode.startswith(ocode + "-")):
@@ -271,10 +291,14 @@ def _parse_action_line(c: _Checker, al: Mapping, actions: set[str], states: set[
     if m and line_no is not None and int(m.group(2)) != line_no:
         c.err(entry, "line_no", f"{line_no} does not match the code's line number {m.group(2)}")
     pathway = al.get("pathway") or ""
-    if pathway and pathway not in pathways:
+    if pathway and (not isinstance(pathway, str) or pathway not in pathways):
         c.err(entry, "pathway", f"unknown pathway '{pathway}'")
+        pathway = ""
     tom = al.get("types_of_measure") or []
-    bad = [t for t in tom if t not in measures]
+    if not isinstance(tom, list):
+        c.err(entry, "types_of_measure", "must be a list of numbers 1-7")
+        tom = []
+    bad = [t for t in tom if not isinstance(t, int) or t not in measures]
     if bad:
         c.err(entry, "types_of_measure", f"unknown type(s) of measure: {bad} (1-7)")
     confidence = c.choice(al, entry, "confidence", CONFIDENCE) or "confirmed"
@@ -288,7 +312,7 @@ def _parse_action_line(c: _Checker, al: Mapping, actions: set[str], states: set[
         lead_note=c.text(al, entry, "lead_note", required=False),
         cross_cutting_theme=c.text(al, entry, "cross_cutting_theme", required=False),
         appendix=c.text(al, entry, "appendix", required=False), pathway=pathway,
-        types_of_measure=tuple(t for t in tom if t in measures),
+        types_of_measure=tuple(t for t in tom if isinstance(t, int) and t in measures),
         notes=c.text(al, entry, "notes", required=False),
         seed_erratum=c.text(al, entry, "seed_erratum", required=False),
         source=c.text(al, entry, "source"), confidence=confidence,
@@ -301,7 +325,7 @@ def parse_plan(raw: Any, file: str, states: list[MemberStateData]) -> PlanData:
         raise PlanDataError([DataError(file, "file", "-", "the file must hold a mapping (plan, goals, ...)")])
     errors: list[DataError] = []
     c = _Checker(file, errors)
-    plan = raw.get("plan") or {}
+    plan = c.mapping(raw.get("plan"), "file", "plan")
     for fld in ("code", "title", "vision", "mission", "first_version_label"):
         c.text(plan, "plan", fld)
     start = c.integer(plan, "plan", "start_year", lo=1990, hi=2100) or 0
@@ -311,17 +335,19 @@ def parse_plan(raw: Any, file: str, states: list[MemberStateData]) -> PlanData:
     iso3s = {s.iso3 for s in states}
     goals = _parse_goals(c, raw.get("strategic_goals"), iso3s)
     actions = {a.code for g in goals for o in g.outcomes for a in o.actions}
-    periods = raw.get("periods") or []
+    periods = c.entries(raw.get("periods"), "plan", "periods")
     for p in periods:
         entry = f"period {p.get('code', '?')}"
         c.text(p, entry, "code")
         c.text(p, entry, "name")
         c.integer(p, entry, "start_year", lo=start, hi=end)
         c.integer(p, entry, "end_year", lo=start, hi=end)
-    pathways = {str(p.get("code")) for p in raw.get("pathways") or []}
-    measures = {m.get("number") for m in raw.get("types_of_measure") or []}
+    pathway_rows = c.entries(raw.get("pathways"), "plan", "pathways")
+    measure_rows = c.entries(raw.get("types_of_measure"), "plan", "types_of_measure")
+    pathways = {str(p.get("code")) for p in pathway_rows}
+    measures = {m.get("number") for m in measure_rows if isinstance(m.get("number"), int)}
     lines, seen = [], set()
-    for al in raw.get("action_lines") or []:
+    for al in c.entries(raw.get("action_lines"), "plan", "action_lines"):
         line = _parse_action_line(c, al, actions, iso3s, pathways, measures, (start, end))
         if line.code in seen:
             c.err(f"action line {line.code}", "code", f"'{line.code}' appears twice")
@@ -329,18 +355,15 @@ def parse_plan(raw: Any, file: str, states: list[MemberStateData]) -> PlanData:
         lines.append(line)
     if errors:
         raise PlanDataError(errors)
-    return PlanData(plan=plan, periods=periods, pathways=list(raw.get("pathways") or []),
-                    types_of_measure=list(raw.get("types_of_measure") or []), goals=goals,
+    return PlanData(plan=plan, periods=periods, pathways=pathway_rows, types_of_measure=measure_rows, goals=goals,
                     action_lines=lines, member_states=states)
 
 
 def parse_kpis(raw: Any, file: str, goals: set[str], states: list[MemberStateData]) -> list[KpiData]:
     """Validate the KPI reference sheets; raise PlanDataError listing every problem."""
-    items = raw.get("kpis") if isinstance(raw, dict) else None
-    if not isinstance(items, list) or not items:
-        raise PlanDataError([DataError(file, "file", "kpis", "a non-empty list is required")])
     errors: list[DataError] = []
     c = _Checker(file, errors)
+    items = c.entries(raw.get("kpis") if isinstance(raw, dict) else None, "file", "kpis", required=True)
     iso3s = {s.iso3 for s in states}
     out, seen = [], set()
     for item in items:
@@ -350,8 +373,9 @@ def parse_kpis(raw: Any, file: str, goals: set[str], states: list[MemberStateDat
             c.err(entry, "code", f"'{code}' appears twice")
         seen.add(code)
         goal = item.get("strategic_goal")
-        if goal is not None and goal not in goals:
+        if goal is not None and (not isinstance(goal, str) or goal not in goals):
             c.err(entry, "strategic_goal", f"unknown strategic goal '{goal}'")
+            goal = None
         direction = c.choice(item, entry, "direction", ("up", "down"))
         if not direction:
             c.err(entry, "direction", "is required: 'up' (higher is better) or 'down' (lower is better)")
