@@ -1,11 +1,37 @@
-"""Load the KPI reference sheets (validated by core.plan_data) into the database."""
+"""Load the KPI reference sheets (validated by core.plan_data) into the database.
 
-from sapsmed.core.plan_data import KpiData
+plan_load passes the sheets' core fields; the details this app adds to the same file (definition,
+formula, short unit, baseline year, value bounds) are read here from data/kpis/kpis.yaml, so that a
+database holding the plan always holds complete reference sheets.
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+
+from sapsmed.core.plan_data import KpiData, PlanDataError
 from sapsmed.kpis.models import Kpi
+from sapsmed.kpis.services import stored_decimal
+from sapsmed.kpis.shipped_files import KPIS_FILE, SheetDetails, read_sheet_details
 from sapsmed.plan.upsert import LoadReport, upsert
 
+KPI_SHEETS = Path(settings.BASE_DIR) / "data" / "kpis" / KPIS_FILE
 
-def kpis_upsert(kpis: list[KpiData], *, goals: dict, states: dict, report: LoadReport, reason: str) -> None:
+
+def _details(sheet: SheetDetails | None) -> dict:
+    if sheet is None:
+        return {}
+    return {"definition": sheet.definition, "formula": sheet.formula, "short_unit": sheet.short_unit,
+            "baseline_year": sheet.baseline_year, "value_min": stored_decimal(sheet.value_min),
+            "value_max": stored_decimal(sheet.value_max)}
+
+
+def kpis_upsert(kpis: list[KpiData], *, goals: dict, states: dict, report: LoadReport, reason: str,
+                details_file: Path = KPI_SHEETS) -> None:
+    errors: list = []
+    details = {s.code: s for s in read_sheet_details(details_file, {k.code for k in kpis}, errors)}
+    if errors:
+        raise PlanDataError(errors)
     for k in kpis:
         upsert(
             Kpi,
@@ -17,6 +43,7 @@ def kpis_upsert(kpis: list[KpiData], *, goals: dict, states: dict, report: LoadR
                 "availability_note": k.availability_note, "known_issues": k.known_issues,
                 "added_after_endorsement": k.added_after_endorsement, "source": k.source,
                 "confidence": k.confidence, "confidence_note": k.confidence_note,
+                **_details(details.get(k.code)),
             },
             m2m={"availability_states": [states[s] for s in k.availability_states]},
             report=report, reason=reason,
