@@ -1,5 +1,6 @@
 """Admin screens for plan content (Secretariat only); every change lands in the history."""
 
+from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -11,6 +12,7 @@ from sapsmed.plan.models import (
     ChampionAssignment,
     DesiredOutcome,
     MemberState,
+    Organisation,
     Pathway,
     Period,
     Plan,
@@ -18,16 +20,43 @@ from sapsmed.plan.models import (
     StrategicGoal,
     TypeOfMeasure,
 )
+from sapsmed.plan.roadmap_models import Amendment, RoadmapImport
+from sapsmed.plan.roadmap_rules import sequence_errors
+from sapsmed.plan.roadmap_selectors import version_snapshot
+
+_M2M = ("lead_states", "proponent_states", "proponent_organisations", "types_of_measure", "predecessors")
 
 
 class AuditedAdmin(SimpleHistoryAdmin, PolicyModelAdmin):
     pass
 
 
+class ActionLineVersionAdminForm(forms.ModelForm):
+    """The admin keeps the roadmap's order rule: predecessors may not form a circle (core.sequencing)."""
+
+    class Meta:
+        model = ActionLineVersion
+        fields = [f.name for f in ActionLineVersion._meta.get_fields() if getattr(f, "editable", False)
+                  and not f.auto_created and f.concrete or f.many_to_many and not f.auto_created]
+
+    def clean(self):
+        data = super().clean()
+        line, version = data.get("action_line"), data.get("plan_version")
+        if line is not None and version is not None and "predecessors" in data:
+            plan = version_snapshot(version)
+            plan.setdefault(line.code, {})
+            plan[line.code] = {**plan[line.code], "predecessors": [p.code for p in data["predecessors"]]}
+            problems = [i.message for i in sequence_errors(plan) if line.code in i.lines]
+            if problems:
+                self.add_error("predecessors", problems)
+        return data
+
+
 class ActionLineVersionInline(admin.StackedInline):
     model = ActionLineVersion
+    form = ActionLineVersionAdminForm
     extra = 1
-    filter_horizontal = ("lead_states", "types_of_measure")
+    filter_horizontal = _M2M
 
     def has_view_permission(self, request, obj=None):
         return PolicyModelAdmin.has_view_permission(self, request, obj)
@@ -56,7 +85,8 @@ class ActionLineVersionAdmin(AuditedAdmin):
     list_filter = ("plan_version", "confidence", "cross_cutting_theme")
     list_select_related = ("action_line", "plan_version")
     search_fields = ("action_line__code", "title")
-    filter_horizontal = ("lead_states", "types_of_measure")
+    form = ActionLineVersionAdminForm
+    filter_horizontal = _M2M
 
 
 class ChampionInline(admin.TabularInline):
@@ -81,6 +111,38 @@ class ActionAdmin(AuditedAdmin):
     list_display = ("code", "title", "outcome")
     list_select_related = ("outcome",)
     search_fields = ("code", "title")
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(AuditedAdmin):
+    list_display = ("code", "name", "kind")
+    search_fields = ("code", "name")
+
+
+class ReadOnlyAdmin(AuditedAdmin):
+    """Amendments and imports change only through their pages, which check and record them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Amendment)
+class AmendmentAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "title", "decision_reference", "status", "resulting_version", "recorded_by")
+    list_select_related = ("resulting_version", "recorded_by")
+
+
+@admin.register(RoadmapImport)
+class RoadmapImportAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "filename", "status", "uploaded_by", "uploaded_at")
+    list_select_related = ("uploaded_by",)
+    exclude = ("content",)
 
 
 for model in (Plan, PlanVersion, MemberState):

@@ -21,6 +21,7 @@ from sapsmed.plan.models import (
     ChampionAssignment,
     DesiredOutcome,
     MemberState,
+    Organisation,
     Pathway,
     Period,
     Plan,
@@ -34,6 +35,8 @@ DATA_DIR = Path(settings.BASE_DIR) / "data"
 STATES_FILE = "member_states.yaml"
 PLAN_FILE = "plan/sap_smed_2016_2025.yaml"
 KPIS_FILE = "kpis/kpis.yaml"
+ORGANISATIONS_FILE = "plan/organisations.yaml"
+ORGANISATION_KINDS = {"asean", "dialogue-partner", "donor", "multilateral", "other"}
 
 
 def read_yaml(path: Path, label: str):
@@ -54,10 +57,40 @@ def plan_load(*, data_dir: Path = DATA_DIR) -> LoadReport:
     states = parse_member_states(read_yaml(data_dir / STATES_FILE, STATES_FILE), STATES_FILE)
     plan = parse_plan(read_yaml(data_dir / PLAN_FILE, PLAN_FILE), PLAN_FILE, states)
     kpis = parse_kpis(read_yaml(data_dir / KPIS_FILE, KPIS_FILE), KPIS_FILE, {g.code for g in plan.goals}, states)
+    organisations = parse_organisations(read_yaml(data_dir / ORGANISATIONS_FILE, ORGANISATIONS_FILE))
     report = LoadReport()
     with transaction.atomic():
         _write(plan, kpis, report, reason=f"Loaded from data/{PLAN_FILE}")
+        for org in organisations:
+            upsert(Organisation, {"code": org["code"]},
+                   {"name": org["name"], "kind": org["kind"], "source": org.get("source", "")},
+                   report=report, reason=f"Loaded from data/{ORGANISATIONS_FILE}")
     return report
+
+
+def parse_organisations(raw) -> list[dict]:
+    """The proponent organisations file: each entry with a unique code, a name and a known kind."""
+    label = ORGANISATIONS_FILE
+    entries = (raw or {}).get("organisations") if isinstance(raw, dict) else None
+    if not isinstance(entries, list):
+        raise PlanDataError([DataError(label, "file", "organisations", "expected a list under 'organisations'")])
+    errors, seen = [], set()
+    for number, entry in enumerate(entries, start=1):
+        where = f"entry {number}"
+        if not isinstance(entry, dict):
+            errors.append(DataError(label, where, "-", "expected a mapping with code, name and kind"))
+            continue
+        for key in ("code", "name", "kind"):
+            if not str(entry.get(key) or "").strip():
+                errors.append(DataError(label, where, key, "a value is required"))
+        if entry.get("kind") and entry["kind"] not in ORGANISATION_KINDS:
+            errors.append(DataError(label, where, "kind", f"must be one of {', '.join(sorted(ORGANISATION_KINDS))}"))
+        if entry.get("code") in seen:
+            errors.append(DataError(label, where, "code", f"'{entry['code']}' appears twice"))
+        seen.add(entry.get("code"))
+    if errors:
+        raise PlanDataError(errors)
+    return entries
 
 
 def _write(data, kpis, report: LoadReport, *, reason: str) -> None:

@@ -181,6 +181,37 @@ class ActionLine(models.Model):
         return self.code
 
 
+class OrganisationKind(models.TextChoices):
+    ASEAN = "asean", "ASEAN body"
+    DIALOGUE_PARTNER = "dialogue-partner", "Dialogue partner"
+    DONOR = "donor", "Donor"
+    MULTILATERAL = "multilateral", "Multilateral organisation"
+    OTHER = "other", "Other organisation"
+
+
+class Organisation(models.Model):
+    """An organisation that can be a project proponent: the ASEAN Secretariat, a dialogue partner, a donor."""
+
+    code = models.CharField(max_length=20, unique=True, help_text="A short stable code, such as ASEC.")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=OrganisationKind.choices)
+    source = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FundingSource(models.TextChoices):
+    NATIONAL = "national", "National budget"
+    ASEAN = "asean", "ASEAN (e.g. ASEAN Development Fund)"
+    DIALOGUE_PARTNER = "dialogue-partner", "Dialogue partner"
+    DONOR = "donor", "Donor"
+
+
 class RequiredTime(models.TextChoices):
     QUICK_WIN = "quick-win", "Short-term (quick-win)"
     MEDIUM = "medium-term", "Medium-term"
@@ -198,22 +229,36 @@ class ActionLineVersion(models.Model):
     action_line = models.ForeignKey(ActionLine, on_delete=models.CASCADE, related_name="versions")
     plan_version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT, related_name="action_lines")
     title = models.TextField()
+    start_year = models.PositiveSmallIntegerField(null=True, blank=True)
     time_frame = models.CharField(max_length=60, blank=True)
     target_year = models.PositiveSmallIntegerField(null=True, blank=True)
     required_time = models.CharField(max_length=12, choices=RequiredTime.choices, blank=True)
     implementation_level = models.CharField(max_length=10, choices=ImplementationLevel.choices, blank=True)
     lead_states = models.ManyToManyField(MemberState, blank=True, related_name="led_action_lines")
     lead_note = models.TextField(blank=True)
+    proponent_states = models.ManyToManyField(MemberState, blank=True, related_name="proposed_action_lines")
+    proponent_organisations = models.ManyToManyField(Organisation, blank=True, related_name="proposed_action_lines")
+    task_force = models.TextField(blank=True)
     pathway = models.ForeignKey(Pathway, on_delete=models.PROTECT, null=True, blank=True)
     types_of_measure = models.ManyToManyField(TypeOfMeasure, blank=True)
     cross_cutting_theme = models.CharField(max_length=120, blank=True)
+    required_skills = models.TextField("required technical skills", blank=True)
+    funding_amount = models.DecimalField("required financial support", max_digits=14, decimal_places=2,
+                                         null=True, blank=True)
+    funding_currency = models.CharField(max_length=3, blank=True)
+    funding_source = models.CharField(max_length=20, choices=FundingSource.choices, blank=True)
+    expected_outputs = models.TextField(blank=True)
     appendix = models.CharField(max_length=2, blank=True)
     notes = models.TextField(blank=True)
     seed_erratum = models.TextField("erratum in the source text", blank=True)
     source = models.TextField()
     confidence = models.CharField(max_length=10, choices=CONFIDENCE_CHOICES, default="confirmed")
     retired = models.BooleanField(default=False)
-    history = HistoricalRecords(m2m_fields=[lead_states, types_of_measure])
+    # Order and sequence: lines that must come before this one (no cycles; see core.sequencing).
+    predecessors = models.ManyToManyField(ActionLine, blank=True, related_name="successor_versions")
+    history = HistoricalRecords(
+        m2m_fields=[lead_states, types_of_measure, predecessors, proponent_states, proponent_organisations]
+    )
 
     class Meta:
         ordering = ["action_line__code"]
@@ -223,7 +268,19 @@ class ActionLineVersion(models.Model):
                 condition=models.Q(target_year__isnull=True) | models.Q(target_year__gte=2000, target_year__lte=2100),
                 name="action_line_target_year_sane",
             ),
+            models.CheckConstraint(
+                condition=models.Q(start_year__isnull=True) | models.Q(target_year__isnull=True)
+                | models.Q(start_year__lte=models.F("target_year")),
+                name="action_line_starts_before_target",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(funding_amount__isnull=True) | models.Q(funding_amount__gte=0),
+                name="action_line_funding_not_negative",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.action_line.code} (v{self.plan_version.number})"
+
+
+from sapsmed.plan.roadmap_models import Amendment, RoadmapImport  # noqa: E402,F401 - models of the same app

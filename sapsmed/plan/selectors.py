@@ -75,17 +75,32 @@ def action_page(code: str) -> dict:
     return {"action": action, "version": version, "champions": champions}
 
 
-def action_line_page(code: str) -> dict:
+def action_line_page(code: str, version_number: str | None = None) -> dict:
+    """An action line's terms in one version (default: the one in force), with who/when/how and its order.
+
+    All the line's versions are read at once (a line has a handful), so choosing one costs no query.
+    """
     line = get_object_or_404(ActionLine.objects.select_related("action__outcome__goal"), code=code)
-    version = current_version()
-    terms = (
-        ActionLineVersion.objects.filter(action_line=line, plan_version=version)
-        .select_related("pathway", "plan_version")
-        .prefetch_related("lead_states", "types_of_measure")
-        .first()
+    latest = current_version()
+    in_versions = list(
+        line.versions.select_related("pathway", "plan_version")
+        .prefetch_related("lead_states", "types_of_measure", "proponent_states", "proponent_organisations",
+                          Prefetch("predecessors", queryset=ActionLine.objects.order_by("code")))
+        .order_by("plan_version__number")
     )
+    version = latest
+    if version_number:
+        number = int(version_number) if version_number.isdigit() else -1
+        version = next((lv.plan_version for lv in in_versions if lv.plan_version.number == number), None)
+        if version is None:
+            version = get_object_or_404(PlanVersion.objects.select_related("plan"), number=number)
+    terms = next((lv for lv in in_versions if version and lv.plan_version_id == version.pk), None)
+    successors = list(
+        ActionLine.objects.filter(versions__plan_version=version, versions__predecessors=line).order_by("code")
+    ) if version else []
     champions = list(line.action.outcome.goal.champions.all())
-    return {"line": line, "terms": terms, "version": version, "champions": champions}
+    return {"line": line, "terms": terms, "version": version, "champions": champions, "successors": successors,
+            "in_versions": in_versions, "latest": latest}
 
 
 def state_list() -> list[MemberState]:

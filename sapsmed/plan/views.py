@@ -26,7 +26,8 @@ def action_detail(request, code: str):
 
 
 def action_line_detail(request, code: str):
-    ctx = selectors.action_line_page(code.upper())
+    ctx = selectors.action_line_page(code.upper(), request.GET.get("version"))
+    ctx["may_edit"] = can(request.user, Perm.EDIT_PLAN) and ctx["version"] == ctx["latest"]
     if ctx["terms"] is not None and can(request.user, Perm.VIEW_HISTORY):
         ctx["history"] = change_history(ctx["terms"])
     return render(request, "plan/action_line_detail.html", ctx)

@@ -78,3 +78,25 @@ def test_a_changed_fact_in_the_file_updates_the_row_and_records_why(tmp_path):
     latest = line.history.latest()
     assert latest.history_change_reason == "Loaded from data/plan/sap_smed_2016_2025.yaml"
     assert [c.field for c in latest.diff_against(latest.prev_record).changes] == ["time_frame"]
+
+
+def test_the_asean_secretariat_is_loaded_as_a_proponent_organisation():
+    from sapsmed.plan.models import Organisation
+
+    secretariat = Organisation.objects.get(code="ASEC")
+    assert secretariat.name == "ASEAN Secretariat" and secretariat.kind == "asean"
+    assert "Sec. 3.1" in secretariat.source
+
+
+def test_a_bad_organisations_file_names_entry_and_field_and_loads_nothing(tmp_path):
+    shutil.copytree(DATA_DIR, tmp_path / "data")
+    (tmp_path / "data/plan/organisations.yaml").write_text(
+        "organisations:\n- code: ASEC\n  name: ASEAN Secretariat\n  kind: club\n- code: ASEC\n  name: Again\n"
+        "  kind: donor\n")
+    before = counts()
+    err = StringIO()
+    with pytest.raises(CommandError, match="nothing was loaded"):
+        call_command("load_plan", data_dir=tmp_path / "data", stderr=err)
+    assert "plan/organisations.yaml, entry 1, field 'kind': must be one of" in err.getvalue()
+    assert "plan/organisations.yaml, entry 2, field 'code': 'ASEC' appears twice" in err.getvalue()
+    assert counts() == before

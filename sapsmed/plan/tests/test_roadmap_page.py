@@ -1,0 +1,140 @@
+"""The roadmap timeline: every line by goal over the two periods, with filters that have their own URL."""
+
+import pytest
+
+from sapsmed.plan import roadmap_selectors
+from sapsmed.plan.models import ActionLineVersion, MemberState, Organisation, Pathway, TypeOfMeasure
+
+pytestmark = pytest.mark.django_db
+
+
+def codes(html: str) -> set[str]:
+    import re
+
+    return set(re.findall(r'<tr class="line[^"]*" data-code="([^"]+)"', html))
+
+
+def page(client, **params) -> str:
+    response = client.get("/roadmap/", params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_timeline_shows_every_line_grouped_by_goal_over_the_two_periods(client):
+    html = page(client)
+    assert "Post Integration Period 2016–2020" in html and "Global Expansion Period 2021–2025" in html
+    assert all(f">{year}</th>" in html for year in range(2016, 2026))
+    assert html.index('id="goal-A"') < html.index('id="goal-B"') < html.index('id="goal-E"')
+    assert len(codes(html)) == ActionLineVersion.objects.count() == 12
+    assert "Goal B: Increase Access to Finance · 2 action lines" in html
+
+
+def test_a_line_shows_its_span_target_year_required_time_and_leads(client):
+    lv = ActionLineVersion.objects.get(action_line__code="B-2-1.3")
+    lv.start_year, lv.required_time = 2016, "medium-term"
+    lv.save()
+    html = page(client)
+    row = html[html.index('data-code="B-2-1.3"'):]
+    row = row[: row.index("</tr>")]
+    assert row.count("bar") >= 3 and 'class="y bar bar-first"' in row and "bar-last" in row
+    assert 'title="Target year 2018"' in row and "Medium-term" in row and "Lead: Lao PDR, Malaysia" in row
+
+
+def test_a_line_without_any_year_says_so_instead_of_drawing_a_bar(client):
+    ActionLineVersion.objects.filter(action_line__code="B-2-1.3").update(target_year=None, start_year=None)
+    html = page(client)
+    row = html[html.index('data-code="B-2-1.3"'):]
+    assert "no target year or time frame stated" in row[: row.index("</tr>")]
+
+
+def lines_where(**lookup) -> set[str]:
+    return set(ActionLineVersion.objects.filter(**lookup).values_list("action_line__code", flat=True))
+
+
+def test_filters_by_goal_action_and_champion_narrow_the_timeline(client):
+    assert codes(page(client, goal="B")) == {"B-2-1.2", "B-2-1.3"}
+    assert codes(page(client, action="C-1-1")) == lines_where(action_line__action__code="C-1-1") != set()
+    assert codes(page(client, champion="MYS")) == {"B-2-1.2", "B-2-1.3"}
+    # Thailand champions goals A and C (Table 3-1).
+    assert codes(page(client, champion="THA")) == lines_where(action_line__action__outcome__goal__code__in="AC")
+    assert codes(page(client, goal="B", champion="THA")) == set()
+    assert codes(page(client, goal="Z")) == set()
+
+
+def test_the_state_filter_finds_lines_a_state_leads_or_proposes(client):
+    assert codes(page(client, state="SGP")) == lines_where(lead_states__iso3="SGP") != set()
+    ActionLineVersion.objects.get(action_line__code="B-2-1.3").proponent_states.add(MemberState.objects.get(iso3="SGP"))
+    assert codes(page(client, state="SGP")) == lines_where(lead_states__iso3="SGP") | {"B-2-1.3"}
+
+
+def test_filters_by_proponent_organisation_pathway_measure_theme_level_and_period(client):
+    lv = ActionLineVersion.objects.get(action_line__code="B-2-1.3")
+    lv.proponent_organisations.set([Organisation.objects.get(code="ASEC")])
+    lv.types_of_measure.set([TypeOfMeasure.objects.get(number=5)])
+    lv.pathway, lv.implementation_level = Pathway.objects.get(code="inclusive"), "regional"
+    lv.save()
+    assert codes(page(client, org="ASEC")) == {"B-2-1.3"}
+    assert codes(page(client, pathway="inclusive")) == {"B-2-1.3"}
+    assert codes(page(client, measure="5")) == {"B-2-1.3"}
+    assert codes(page(client, level="regional")) == {"B-2-1.3"}
+    theme = codes(page(client, theme="Updating of the ASEAN SME Service Centre"))
+    assert {"B-2-1.3", "C-1-1.2"} <= theme
+    second = codes(page(client, period="P2"))
+    assert second == {lv.action_line.code for lv in ActionLineVersion.objects.filter(target_year__gte=2021)}
+    assert second and "B-2-1.3" not in second
+
+
+def test_the_filtered_view_has_its_own_url_and_says_what_is_filtered(client):
+    html = page(client, champion="MYS")
+    assert "Filtered: Country Champion: Malaysia" in html
+    assert 'href="/roadmap/roadmap.pdf?champion=MYS"' in html and 'href="/roadmap/roadmap.xlsx?champion=MYS"' in html
+    assert '<option value="MYS" selected>Malaysia</option>' in html
+    assert 'value="champion=MYS"' not in html  # the header's search box stays empty
+
+
+def test_the_filter_form_lands_on_the_short_url_without_its_empty_fields(client):
+    response = client.get("/roadmap/", {"version": "", "goal": "", "champion": "MYS", "state": ""})
+    assert response.status_code == 302 and response["Location"] == "/roadmap/?champion=MYS"
+    assert client.get("/roadmap/", {"goal": ""})["Location"] == "/roadmap/"
+
+
+def test_retired_lines_are_hidden_unless_asked_for(client):
+    ActionLineVersion.objects.filter(action_line__code="B-2-1.3").update(retired=True)
+    assert "B-2-1.3" not in codes(page(client))
+    html = page(client, retired="1")
+    assert "B-2-1.3" in codes(html) and '<tr class="line rt-none retired" data-code="B-2-1.3">' in html
+
+
+def test_lines_are_drawn_after_their_predecessors(client):
+    lv = ActionLineVersion.objects.get(action_line__code="B-2-1.2")
+    lv.predecessors.set([ActionLineVersion.objects.get(action_line__code="B-2-1.3").action_line])
+    html = page(client)
+    assert html.index('data-code="B-2-1.3"') < html.index('data-code="B-2-1.2"')
+    assert "After: B-2-1.3" in html
+
+
+def test_an_unknown_version_is_not_found(client):
+    assert client.get("/roadmap/", {"version": "9"}).status_code == 404
+    assert client.get("/roadmap/", {"version": "x"}).status_code == 404
+
+
+def test_status_comes_from_the_progress_app_when_it_provides_one(client, monkeypatch):
+    monkeypatch.setattr(roadmap_selectors, "latest_statuses",
+                        lambda: ({"B-2-1.3": "amber"}, {"amber": "Amber: needs attention"}))
+    html = page(client)
+    assert '<span class="rag rag-amber" title="Amber: needs attention">Amber</span>' in html
+    assert "no accepted report" in html
+
+
+def test_without_progress_statuses_the_page_says_where_status_will_come_from(client, monkeypatch):
+    monkeypatch.setattr(roadmap_selectors, "latest_statuses", lambda: ({}, {}))
+    assert "Status appears here once progress reports" in page(client)
+
+
+def test_the_roadmap_works_when_the_progress_app_offers_no_status(client, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "sapsmed.progress.selectors", None)  # importing it now fails
+    assert roadmap_selectors.latest_statuses() == ({}, {})
+    html = page(client)
+    assert "Status appears here once progress reports" in html and len(codes(html)) == 12
