@@ -1,0 +1,197 @@
+"""Early warning over the stored reports: one core assessment per (action line, lead state), worst first.
+
+Each lead state files its own report on a line, so each (line, state) is assessed as its own stream,
+named like "B-2-1.3 (MYS)" so that the core's reasons read naturally ("Predecessor late: B-2-1.2
+(LAO) ..."). A line's status is the worst of its streams'. The rules are sapsmed.core.early_warning's;
+thresholds come from settings.SAPSMED_EARLY_WARNING (keys are the fields of core Thresholds).
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, fields, replace
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
+
+from sapsmed.core import early_warning as ew
+from sapsmed.progress.models import Milestone, ProgressReport, ReportingRound
+from sapsmed.progress.selectors import champions_by_goal, goal_of, lines_in_force
+
+RAG_LABELS = {
+    ew.Rag.RED: "Red: serious problem",
+    ew.Rag.AMBER: "Amber: needs attention",
+    ew.Rag.GREY: "Grey: no submitted report yet",
+    ew.Rag.GREEN: "Green: on track",
+    ew.Rag.DONE: "Done: completed",
+    ew.Rag.DROPPED: "Dropped",
+}
+RAG_ORDER = list(ew.Rag)  # worst first, as the core lists them
+_COUNTED = [s.value for s in ew.COUNTED]
+
+
+def thresholds() -> ew.Thresholds:
+    """The thresholds in settings, over the core's defaults; a misspelt key stops the page with a message."""
+    configured = dict(getattr(settings, "SAPSMED_EARLY_WARNING", {}) or {})
+    known = {f.name for f in fields(ew.Thresholds)}
+    unknown = sorted(set(configured) - known)
+    if unknown:
+        raise ImproperlyConfigured(f"SAPSMED_EARLY_WARNING has unknown keys {unknown}; known: {sorted(known)}.")
+    try:
+        return ew.Thresholds(**configured)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"SAPSMED_EARLY_WARNING: {exc}") from exc
+
+
+def stream_key(code: str, iso3: str) -> str:
+    return f"{code} ({iso3})"
+
+
+@dataclass
+class Stream:
+    """One lead state's reporting on one line, and what early warning says of it."""
+
+    line: object  # ActionLineVersion
+    state: object  # MemberState
+    goal: str
+    champions: tuple[str, ...]
+    warning: ew.LineWarning
+    report_id: int | None
+
+    @property
+    def rag(self) -> str:
+        return self.warning.rag.value
+
+    @property
+    def rag_label(self) -> str:
+        return RAG_LABELS[self.warning.rag]
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.warning.flags)
+
+
+@dataclass
+class Assessment:
+    as_of: date
+    current_round: ReportingRound | None
+    thresholds: ew.Thresholds
+    streams: list[Stream]
+    line_status: dict[str, str]
+    has_demo: bool
+    unreported_lines: list[str]  # lines in force with no lead state: nobody is asked to report
+
+
+def current_round(as_of: date) -> ReportingRound | None:
+    """The latest round already open on that date: missing reports for it are flagged once it is due."""
+    return ReportingRound.objects.filter(opens_on__lte=as_of).order_by("-opens_on", "-name").first()
+
+
+def _core_report(row: dict, key: str, round_names: dict[int, str], due: dict[int, date]) -> ew.ProgressReport:
+    submitted = row["submitted_at"]
+    reported_on = timezone.localdate(submitted) if submitted else due[row["round_id"]]
+
+    def num(name):
+        value = row[name]
+        return None if value is None else float(value)
+
+    return ew.ProgressReport(
+        code=key, round=round_names[row["round_id"]], reported_on=reported_on,
+        workflow_status=row["workflow_status"], status=row["status"], percent_complete=num("percent_complete"),
+        planned_start=row["planned_start"], planned_end=row["planned_end"], actual_start=row["actual_start"],
+        actual_end=row["actual_end"], currency=row["currency"] or None, budget_planned=num("budget_planned"),
+        budget_committed=num("budget_committed"), budget_spent=num("budget_spent"),
+        personnel_planned=num("personnel_planned"), personnel_actual=num("personnel_actual"),
+        quality_rating=row["quality_rating"], quality_evidence=row["quality_evidence"],
+        risks=tuple(line.strip() for line in row["risks"].splitlines() if line.strip()),
+    )
+
+
+_FIELDS = ("id", "round_id", "action_line_id", "member_state_id", "workflow_status", "status", "percent_complete",
+           "planned_start", "planned_end", "actual_start", "actual_end", "currency", "budget_planned",
+           "budget_committed", "budget_spent", "personnel_planned", "personnel_actual", "quality_rating",
+           "quality_evidence", "risks", "submitted_at", "is_demo")
+
+
+def assess(as_of: date | None = None, *, accepted_only: bool = False) -> Assessment:
+    """Every (line, lead state) of the plan in force, assessed from submitted, validated and accepted reports.
+
+    Reviews pass accepted_only: only reports the Secretariat accepted count in what a review tables.
+    """
+    as_of = as_of or timezone.localdate()
+    th = thresholds()
+    lines = lines_in_force()
+    rounds = list(ReportingRound.objects.only("id", "name", "due_on", "is_demo"))
+    round_names = {r.pk: r.name for r in rounds}
+    due = {r.pk: r.due_on for r in rounds}
+    counted = ["accepted"] if accepted_only else _COUNTED
+    rows = list(ProgressReport.objects.filter(workflow_status__in=counted).exclude(status="").values(*_FIELDS))
+    by_pair: dict[tuple[int, int], list[dict]] = {}
+    for row in rows:
+        by_pair.setdefault((row["action_line_id"], row["member_state_id"]), []).append(row)
+
+    inputs, meta = [], {}
+    leads = {lv.action_line.code: [s.iso3 for s in lv.lead_states.all()] for lv in lines}
+    for lv in lines:
+        code = lv.action_line.code
+        predecessors = tuple(stream_key(p.code, s) for p in lv.predecessors.all() for s in leads.get(p.code, []))
+        for state in lv.lead_states.all():
+            key = stream_key(code, state.iso3)
+            stored = by_pair.get((lv.action_line_id, state.pk), [])
+            inputs.append(ew.LineInput(key, tuple(_core_report(r, key, round_names, due) for r in stored),
+                                       predecessors))
+            meta[key] = (lv, state, stored)
+    inputs = _with_latest_milestones(inputs, meta, as_of)
+    rnd = current_round(as_of)
+    core_round = ew.ReportingRound(rnd.name, rnd.due_on) if rnd else None
+    warnings = ew.assess_all(inputs, as_of=as_of, thresholds=th, current_round=core_round)
+
+    champions = champions_by_goal()
+    streams = []
+    for w in warnings:
+        lv, state, stored = meta[w.code]
+        report_id = None
+        if w.report is not None:
+            report_id = next((r["id"] for r in stored if round_names[r["round_id"]] == w.report.round), None)
+        streams.append(Stream(lv, state, goal_of(lv), champions.get(goal_of(lv), ()), w, report_id))
+    line_status = _worst_by_line(lines, streams)
+    has_demo = any(r["is_demo"] for r in rows) or any(r.is_demo for r in rounds)
+    unreported = [lv.action_line.code for lv in lines if not leads[lv.action_line.code]]
+    return Assessment(as_of, rnd, th, streams, line_status, has_demo, unreported)
+
+
+def _with_latest_milestones(inputs: list[ew.LineInput], meta: dict, as_of: date) -> list[ew.LineInput]:
+    """Milestones matter only on each stream's latest report: fetch those in one query and attach them."""
+    latest_ids, picked = [], {}
+    for line in inputs:
+        chosen = ew.latest_report(line.reports, as_of)
+        if chosen is None:
+            continue
+        index = line.reports.index(chosen)
+        row_id = meta[line.code][2][index]["id"]
+        latest_ids.append(row_id)
+        picked[line.code] = (index, row_id)
+    found: dict[int, list[ew.Milestone]] = {}
+    for m in Milestone.objects.filter(report_id__in=latest_ids).order_by("report_id", "position", "pk"):
+        found.setdefault(m.report_id, []).append(ew.Milestone(m.name, m.planned_on, m.reached_on))
+    result = []
+    for line in inputs:
+        if line.code in picked:
+            index, row_id = picked[line.code]
+            reports = list(line.reports)
+            reports[index] = replace(reports[index], milestones=tuple(found.get(row_id, ())))
+            line = replace(line, reports=tuple(reports))
+        result.append(line)
+    return result
+
+
+def _worst_by_line(lines, streams: Iterable[Stream]) -> dict[str, str]:
+    worst: dict[str, ew.Rag] = {lv.action_line.code: ew.Rag.GREY for lv in lines}
+    seen: set[str] = set()
+    for s in streams:
+        code = s.line.action_line.code
+        rag = s.warning.rag
+        if code not in seen or RAG_ORDER.index(rag) < RAG_ORDER.index(worst[code]):
+            worst[code] = rag
+        seen.add(code)
+    return {code: rag.value for code, rag in worst.items()}
