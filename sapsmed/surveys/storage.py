@@ -1,0 +1,145 @@
+"""Microdata files on disk: stream an upload to a file, convert CSV/Excel/Parquet to Parquet, describe it.
+
+Rules:
+- An upload is copied in chunks to a file under MEDIA_ROOT/surveys/incoming/ (never read whole into
+  memory), then converted to Parquet by DuckDB: a CSV is read with types inferred from every row (so a
+  stray word in a numeric column makes it a text column, which validation then reports with its rows);
+  an Excel sheet (the first) is streamed to a CSV first and read the same way; a Parquet file is checked
+  and copied as it is (keeping its metadata, such as the SYNTHETIC label).
+- Empty cells and "NA" are missing values.
+- A file that cannot be read is a StorageError saying so in words, naming the file.
+- The stored file is described by its row count, its columns and types, and its SHA-256; it is
+  synthetic when its Parquet metadata says so or when it has a `synthetic` column holding true.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import shutil
+from pathlib import Path
+
+from sapsmed.core.survey.design import literal, quote
+
+CSV_SUFFIXES = (".csv", ".txt", ".tsv")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+PARQUET_SUFFIXES = (".parquet", ".pq")
+ACCEPTED = CSV_SUFFIXES + EXCEL_SUFFIXES + PARQUET_SUFFIXES
+_CHUNK = 1024 * 1024
+
+
+class StorageError(ValueError):
+    """The file cannot be read as microdata; the message says why, naming the file."""
+
+
+def kind_of(name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    for kind, suffixes in (("csv", CSV_SUFFIXES), ("excel", EXCEL_SUFFIXES), ("parquet", PARQUET_SUFFIXES)):
+        if suffix in suffixes:
+            return kind
+    raise StorageError(f"{name}: the file type {suffix or '(none)'} is not accepted; upload CSV, Excel "
+                       f"(.xlsx) or Parquet")
+
+
+def stream_to(uploaded, destination: Path) -> int:
+    """Copy an uploaded file chunk by chunk; return its size in bytes."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    size = 0
+    with destination.open("wb") as out:
+        for chunk in uploaded.chunks(_CHUNK):
+            out.write(chunk)
+            size += len(chunk)
+    return size
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(_CHUNK):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _csv_to_parquet(source: Path, target: Path, name: str) -> None:
+    import duckdb
+
+    reader = (f"read_csv({literal(str(source))}, header = true, nullstr = ['', 'NA'], sample_size = -1, "
+              "all_varchar = false)")
+    try:
+        con = duckdb.connect()
+        con.execute(f"COPY (SELECT * FROM {reader}) TO {literal(str(target))} (FORMAT parquet)")  # noqa: S608
+    except duckdb.Error as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise StorageError(f"{name}: could not be read as CSV with a header row: {first}") from None
+
+
+def _cell(value) -> object:
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _excel_to_csv(source: Path, target: Path, name: str) -> None:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(source))
+        sheet = book.get_sheet_by_index(0)
+        with target.open("w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            for row in sheet.iter_rows():
+                writer.writerow(["" if v is None else _cell(v) for v in row])
+    except Exception as error:  # calamine raises its own error types for every kind of bad workbook
+        raise StorageError(f"{name}: could not be read as an Excel workbook: {error}") from None
+
+
+def _check_parquet(source: Path, target: Path, name: str) -> None:
+    import pyarrow.parquet as pq
+
+    try:
+        pq.read_schema(source)
+    except Exception as error:  # pyarrow raises ArrowInvalid, OSError, ... for a file that is not Parquet
+        raise StorageError(f"{name}: is not a readable Parquet file: {error}") from None
+    shutil.copyfile(source, target)
+
+
+def to_parquet(source: Path, target: Path, name: str) -> None:
+    """Convert the uploaded file at `source` (originally called `name`) to Parquet at `target`."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    kind = kind_of(name)
+    if kind == "parquet":
+        _check_parquet(source, target, name)
+    elif kind == "csv":
+        _csv_to_parquet(source, target, name)
+    else:
+        as_csv = source.with_suffix(".csv")
+        try:
+            _excel_to_csv(source, as_csv, name)
+            _csv_to_parquet(as_csv, target, name)
+        finally:
+            as_csv.unlink(missing_ok=True)
+
+
+def describe(path: Path) -> tuple[int, list[list[str]], bool]:
+    """Row count, [name, type] of every column, and whether the data are labelled synthetic."""
+    import duckdb
+    import pyarrow.parquet as pq
+
+    con = duckdb.connect()
+    source = f"read_parquet({literal(str(path))})"
+    described = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()  # noqa: S608
+    columns = [[name, str(kind)] for name, kind, *_ in described]
+    rows = con.execute(f"SELECT COUNT(*) FROM {source}").fetchone()[0]  # noqa: S608
+    metadata = pq.read_schema(path).metadata or {}
+    synthetic = metadata.get(b"sapsmed.synthetic") == b"true"
+    if not synthetic and "synthetic" in {name for name, _ in columns}:
+        flagged = con.execute(
+            f"SELECT COUNT(*) FROM {source} WHERE CAST({quote('synthetic')} AS VARCHAR) IN ('true', '1')"  # noqa: S608
+        ).fetchone()[0]
+        synthetic = flagged > 0
+    return int(rows), columns, synthetic
