@@ -17,7 +17,11 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 serve: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_plan
+	$(PY) manage.py load_observations
+	$(PY) manage.py load_msme_definitions
 	$(PY) manage.py create_demo_users
+	$(PY) manage.py load_demo_progress
+	$(PY) manage.py load_demo_survey
 	@echo "sapsmed: http://$(HOST):$(PORT)/ (Ctrl-C stops it; background jobs log to var/worker.log)"
 	@$(PY) manage.py db_worker > var/worker.log 2>&1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

@@ -218,6 +218,14 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# Progress monitoring: early-warning thresholds (keys are fields of core.early_warning.Thresholds),
+# reminder days before a round's due date, evidence file size limit, and the address used in e-mails.
+SAPSMED_EARLY_WARNING: dict = {}
+SAPSMED_REMINDER_DAYS = (14, 3)
+SAPSMED_ATTACHMENT_MAX_BYTES = env_int("SAPSMED_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+SAPSMED_SITE_URL = env_str("SAPSMED_SITE_URL", "http://127.0.0.1:8000")
+SURVEY_UPLOAD_MAX_BYTES = env_int("SURVEY_UPLOAD_MAX_BYTES", 10 * 1024**3)
+
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

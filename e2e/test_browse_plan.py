@@ -23,7 +23,7 @@ def test_browse_goal_b_to_action_line_b_2_1_3_and_log_in(live_server, page, scre
     page.click("a[href='/action-lines/B-2-1.3/']")
     page.wait_for_url("**/action-lines/B-2-1.3/")
     assert "Creation of interactive on-line platform" in page.inner_text("h1")
-    assert "Malaysia" in page.inner_text(".facts")
+    assert "Malaysia" in page.inner_text("main")
     screenshot("action-line-B-2-1.3-public")
 
     page.click("text=Log in")

@@ -150,3 +150,31 @@ def test_only_the_secretariat_generates_freezes_and_publishes(client_for, review
     assert client.post(f"/reviews/{review.pk}/generate/").status_code == 403
     assert client.post(f"/reviews/{review.pk}/freeze/", {"label": "x", "tabled_on": "2021-01-01"}).status_code == 403
     assert not Job.objects.exists() and not Snapshot.objects.exists()
+
+
+def test_the_reports_kpi_numbers_equal_the_scorecards(client_for, personas):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from sapsmed.kpis import selectors
+
+    call_command("load_observations", stdout=StringIO())
+    review = Review.objects.create(kind="final", title="Final review", cut_off=date(2025, 12, 31),
+                                   plan_version=PlanVersion.objects.get(number=1), kpi_year_from=2016,
+                                   kpi_year_to=2030, created_by=personas["secretariat"])
+    review = generate(client_for("secretariat"), review)
+    kpi_tables = {t["key"]: t for s in review.content["sections"] if s["id"] == "kpis" for t in s["tables"]}
+    card = selectors.scorecard()
+    checked = 0
+    for state, cells in card["rows"]:
+        for cell in cells:
+            row = next(r for r in kpi_tables[cell.kpi.code]["rows"] if r[0] == state.name)
+            assert row[4] == cell.status.label, (cell.kpi.code, state.name)
+            checked += cell.assessed
+    assert checked > 50  # the real data assess most WDI series
+    scorecard_html = client_for("anonymous").get("/kpis/").content.decode()
+    fe_my = next(r for r in kpi_tables["KPI-E2"]["rows"] if r[0] == "Malaysia")
+    assert fe_my[4] in scorecard_html
+    assert any(c["title"].startswith("Labor force participation rate, female") for s in review.content["sections"]
+               for c in s["charts"])
