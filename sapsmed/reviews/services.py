@@ -108,3 +108,16 @@ def snapshot_intact(snapshot: Snapshot) -> bool:
 def snapshot_changes(snapshot: Snapshot):
     """What differs between the snapshot as tabled and the same review computed from today's data."""
     return diff_contents(snapshot.content, review_content(snapshot.review))
+
+
+def review_draft_amendment(*, review: Review, user):
+    """Turn the review's recommendations into a draft roadmap amendment the Secretariat then completes."""
+    from sapsmed.plan.amendment_services import amendment_record
+
+    if not review.recommendations.strip():
+        raise ReviewError("Write the review's recommendations first: the draft amendment takes them as its reason.")
+    return amendment_record(
+        user=user, title=f"Roadmap update after the {review.get_kind_display().lower()}",
+        reason=f"Recommendations of '{review.title}' (cut-off {review.cut_off:%d %B %Y}):\n{review.recommendations}",
+        decision_reference="To be decided by the ACCMSME",
+    )

@@ -7,6 +7,9 @@ from sapsmed.reviews import views
 urlpatterns = [
     path("", views.review_list, name="reviews"),
     path("published/", views.published, name="published"),
+    path("sdmx/kpi-observations.csv", views.sdmx_data, name="sdmx_data"),
+    path("sdmx/structure.xml", views.sdmx_structure, name="sdmx_structure"),
+    path("<int:pk>/draft-amendment/", views.review_draft_amendment, name="review_draft_amendment"),
     path("<int:pk>/", views.review_detail, name="review"),
     path("<int:pk>/generate/", views.review_generate, name="review_generate"),
     path("<int:pk>/findings/", views.review_findings, name="review_findings"),

@@ -120,6 +120,41 @@ def snapshot_publish(request, pk: int):
     return redirect("snapshot", pk)
 
 
+def sdmx_data(request):
+    """Every KPI observation as SDMX-CSV (public, like the KPI pages)."""
+    from django.http import HttpResponse
+
+    from sapsmed.reviews.sdmx import sdmx_csv
+
+    response = HttpResponse(sdmx_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="sapsmed-kpi-observations.sdmx.csv"'
+    return response
+
+
+def sdmx_structure(request):
+    """The SDMX-ML 2.1 data structure definition of that file."""
+    from django.http import HttpResponse
+
+    from sapsmed.reviews.sdmx import structure_xml
+
+    response = HttpResponse(structure_xml(), content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="sapsmed-kpi-dsd.xml"'
+    return response
+
+
+@require_POST
+@require(Perm.AMEND_PLAN)
+def review_draft_amendment(request, pk: int):
+    review = get_object_or_404(Review.objects.select_related("plan_version__plan"), pk=pk)
+    try:
+        amendment = services.review_draft_amendment(review=review, user=request.user)
+    except services.ReviewError as exc:
+        messages.error(request, str(exc))
+        return redirect("review", pk)
+    messages.success(request, "A draft amendment was made from the recommendations: add its changes, then approve it.")
+    return redirect("amendment", amendment.pk)
+
+
 def published(request):
     snaps = Snapshot.objects.filter(published=True).select_related("review")
     return render(request, "reviews/published.html", {"snapshots": snaps})
