@@ -49,6 +49,17 @@ def core(rows) -> list[tuple]:
              r.deff, r.n) for r in rows]
 
 
+def same_numbers(got: list[tuple], want: list[tuple]) -> bool:
+    """Labels equal, numbers equal to a relative 1e-12: DuckDB sums in parallel, so two runs of the same
+    estimate may differ in the last bit of a double, and nothing a user sees depends on it."""
+    assert len(got) == len(want)
+    for g, w in zip(got, want, strict=True):
+        assert g[:3] == w[:3]
+        for a, b in zip(g[3:], w[3:], strict=True):
+            assert (a is None and b is None) or a == pytest.approx(b, rel=1e-12, abs=1e-12), (g, w)
+    return True
+
+
 def test_the_page_stores_exactly_what_the_core_computes(client_for, survey, dataset):
     run = ask(client_for("secretariat"), survey, dataset, by=["state", "owner_sex"], means=["employees"],
               totals=["employees"], props=["has_overseas_investment"], levels="sector=trade",
@@ -59,7 +70,7 @@ def test_the_page_stores_exactly_what_the_core_computes(client_for, survey, data
     reference = run_estimates(dataset.file.path, **DESIGN, by=["state", "owner_sex"], means=["employees"],
                               totals=["employees"], props=["has_overseas_investment", "sector=trade"],
                               ratios=[("revenue", "employees")])
-    assert stored(run) == core(reference)
+    assert same_numbers(stored(run), core(reference))
     assert len(reference) == 20 * 5
     assert run.estimates.filter(state__iso3="MYS").count() == 10  # each estimate knows its state
 
@@ -74,7 +85,9 @@ def test_the_downloads_carry_the_same_numbers_to_the_last_digit(client_for, surv
     assert len(lines) == len(reference)
     for line, row in zip(lines, reference, strict=True):
         assert line["state"] == dict(row.domain)["state"] and line["variable"] == row.variable
-        assert [float(line[f]) for f in FIELDS] == [getattr(row, f) for f in FIELDS]
+        for f in FIELDS:
+            want = getattr(row, f)
+            assert (line[f] == "" and want is None) or float(line[f]) == pytest.approx(want, rel=1e-12, abs=1e-12)
     book = load_workbook(io.BytesIO(client_for("anonymous").get(f"/evidence/runs/{run.pk}/estimates.xlsx").content))
     sheet = book["Estimates"]
     header = [c.value for c in sheet[1]]
@@ -123,7 +136,7 @@ def test_the_harmonised_band_is_the_cores_band_and_is_stated_with_every_number(c
     bands = [harmonised_band(e, registry).size_class.value for e in table["employees"].to_pylist()]
     reference = run_estimates(_with(table, "size_band_harmonised", bands), **DESIGN,
                               by=["state", "size_band_harmonised"], means=["revenue"])
-    assert stored(run) == core(reference)
+    assert same_numbers(stored(run), core(reference))
     html = client_for("anonymous").get(f"/evidence/runs/{run.pk}/").content.decode()
     assert "Size band basis:</strong> Harmonised size band by persons employed only" in html
     lines = list(csv.DictReader(io.StringIO(
@@ -147,7 +160,7 @@ def test_the_national_size_class_is_each_rows_class_under_its_states_definition(
         classes.append(classify(enterprise, row["state"], on, registry).size_class.value)
     reference = run_estimates(_with(real_like(synthetic_table), "size_class_national", classes), **DESIGN,
                               by=["size_class_national"], means=["employees"], props=["state=KHM"])
-    assert stored(run) == core(reference)
+    assert same_numbers(stored(run), core(reference))
     assert {dict(e.domain)["size_class_national"] for e in run.estimates.all()} >= {"micro", "small", "unknown"}
     html = client_for("anonymous").get(f"/evidence/runs/{run.pk}/").content.decode()
     assert "KHM: SME Development Framework 2005; money figures used (USD)" in html
