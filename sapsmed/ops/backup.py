@@ -1,10 +1,11 @@
 """Back up and restore everything: every database row (any engine) and every uploaded file.
 
 Rules, in words:
-- A backup is one zip file: `data.json` (Django's serialised rows, with natural keys for content
-  types and permissions so it loads into a freshly migrated database of either engine),
+- A backup is one zip file: `data.xml` (Django's serialised rows, with natural keys for content
+  types and permissions so it loads into a freshly migrated database of either engine; XML because
+  Django's JSON serialiser cuts timestamps to milliseconds and a restore must give back every value),
   `files/...` (everything under MEDIA_ROOT) and `manifest.json` (when, which database engine, the
-  row count of every model and the SHA-256 of data.json and of every file).
+  row count of every model and the SHA-256 of data.xml and of every file).
 - Restore refuses a backup whose checksums do not match, and refuses a database that already holds
   data unless told to replace it. It loads all rows in one transaction, copies the files back, and
   then checks that every model's row count and every file's checksum equal the manifest's.
@@ -27,7 +28,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes", "admin.logentry"]
-FORMAT = "sapsmed-backup/1"
+FORMAT = "sapsmed-backup/2"
 
 
 class BackupError(Exception):
@@ -62,8 +63,8 @@ def backup_create(out: Path) -> dict:
     """Write a backup zip to `out`; return its manifest."""
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        data = Path(tmp) / "data.json"
-        call_command("dumpdata", exclude=EXCLUDED, natural_foreign=True, natural_primary=False,
+        data = Path(tmp) / "data.xml"
+        call_command("dumpdata", exclude=EXCLUDED, natural_foreign=True, natural_primary=False, format="xml",
                      output=str(data), verbosity=0)
         files = media_files()
         manifest = {
@@ -72,7 +73,7 @@ def backup_create(out: Path) -> dict:
         }
         partial = out.with_suffix(".partial")
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-            zf.write(data, "data.json")
+            zf.write(data, "data.xml")
             for rel in files:
                 zf.write(Path(settings.MEDIA_ROOT) / rel, f"files/{rel}")
             zf.writestr("manifest.json", json.dumps(manifest, indent=2))
@@ -111,9 +112,9 @@ def backup_restore(path: Path, *, replace: bool = False) -> dict:
     with zipfile.ZipFile(path) as zf, tempfile.TemporaryDirectory() as tmp:
         manifest = _read_manifest(zf, path.name)
         zf.extractall(tmp)  # names are checked below against the manifest before anything is used
-        data = Path(tmp) / "data.json"
-        if _sha256(data) != manifest["data_sha256"]:
-            raise BackupError(f"{path.name}: data.json does not match its checksum; the backup is damaged.")
+        data = Path(tmp) / "data.xml"
+        if not data.is_file() or _sha256(data) != manifest["data_sha256"]:
+            raise BackupError(f"{path.name}: data.xml does not match its checksum; the backup is damaged.")
         for rel, digest in manifest["files"].items():
             extracted = Path(tmp) / "files" / rel
             if ".." in Path(rel).parts or not extracted.is_file() or _sha256(extracted) != digest:

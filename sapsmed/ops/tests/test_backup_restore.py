@@ -29,6 +29,12 @@ def dump() -> list:
 
 
 def test_backup_wipe_restore_finds_every_object_and_file_again(personas, tmp_path, media):
+    from datetime import UTC, datetime
+
+    from sapsmed.plan.models import Action
+
+    # A timestamp with sub-millisecond digits must come back whole (JSON dumps would cut them).
+    Action.history.filter(code="A-1-2").update(history_date=datetime(2026, 1, 2, 3, 4, 5, 512, tzinfo=UTC))
     lv = ActionLineVersion.objects.get(action_line__code="B-2-1.3")
     lv._change_reason = "a change to restore"
     lv.notes = "Noted before the backup"
@@ -50,6 +56,7 @@ def test_backup_wipe_restore_finds_every_object_and_file_again(personas, tmp_pat
     assert "every count and checksum verified" in out.getvalue()
     assert dump() == before and row_counts() == counts
     assert ActionLineVersion.objects.get(action_line__code="B-2-1.3").notes == "Noted before the backup"
+    assert Action.history.filter(code="A-1-2").first().history_date.microsecond == 512
     files = [f.read_bytes() for f in media.rglob("*.pdf")]
     assert files == [b"%PDF-1.7 the tabled report"]
 
@@ -70,7 +77,7 @@ def test_a_damaged_backup_is_refused(tmp_path):
     with zipfile.ZipFile(archive) as src, zipfile.ZipFile(damaged, "w") as dst:
         for item in src.infolist():
             data = src.read(item)
-            dst.writestr(item, data.replace(b"B-2-1.3", b"B-2-1.9") if item.filename == "data.json" else data)
+            dst.writestr(item, data.replace(b"B-2-1.3", b"B-2-1.9") if item.filename == "data.xml" else data)
     with pytest.raises(CommandError, match="does not match its checksum"):
         call_command("restore", str(damaged), replace=True)
 
