@@ -1,6 +1,7 @@
 """The admin site, opened to the ASEAN Secretariat by the policy module rather than by is_staff alone."""
 
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from sapsmed.accounts.policy import Perm, can
 
@@ -31,3 +32,17 @@ class PolicyModelAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request):
         return can(request.user, Perm.USE_ADMIN)
+
+
+class ReadOnlyPolicyAdmin(SimpleHistoryAdmin, PolicyModelAdmin):
+    """Shown to the Secretariat with its history, but changed only through the services (workflow,
+    imports, amendments), which check the rules and record who and why; the admin would bypass them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -8,7 +8,7 @@ data-entry pages, imports and loaders (sapsmed.kpis.services), which check them 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from sapsmed.accounts.admin_site import PolicyModelAdmin
+from sapsmed.accounts.admin_site import PolicyModelAdmin, ReadOnlyPolicyAdmin
 from sapsmed.kpis.models import Kpi, KpiStateProfile, Observation, ObservationImport, Target
 
 
@@ -26,21 +26,8 @@ class KpiStateProfileAdmin(SimpleHistoryAdmin, PolicyModelAdmin):
     list_select_related = ("kpi", "state")
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin, PolicyModelAdmin):
-    """Shown to the Secretariat, changed only through the services that check values and record why."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Observation)
-class ObservationAdmin(ReadOnlyAdmin):
+class ObservationAdmin(ReadOnlyPolicyAdmin):
     list_display = ("kpi", "state", "year", "value", "status", "confidence", "source_file", "updated_at")
     list_filter = ("kpi", "state", "status", "confidence")
     list_select_related = ("kpi", "state")
@@ -48,7 +35,7 @@ class ObservationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(ReadOnlyAdmin):
+class TargetAdmin(ReadOnlyPolicyAdmin):
     list_display = ("kpi", "state", "value", "year", "set_by", "decided")
     list_select_related = ("kpi", "state")
 

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from sapsmed.accounts.admin_site import PolicyModelAdmin
+from sapsmed.accounts.admin_site import PolicyModelAdmin, ReadOnlyPolicyAdmin
 from sapsmed.plan.models import (
     Action,
     ActionLine,
@@ -119,27 +119,14 @@ class OrganisationAdmin(AuditedAdmin):
     search_fields = ("code", "name")
 
 
-class ReadOnlyAdmin(AuditedAdmin):
-    """Amendments and imports change only through their pages, which check and record them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Amendment)
-class AmendmentAdmin(ReadOnlyAdmin):
+class AmendmentAdmin(ReadOnlyPolicyAdmin):
     list_display = ("pk", "title", "decision_reference", "status", "resulting_version", "recorded_by")
     list_select_related = ("resulting_version", "recorded_by")
 
 
 @admin.register(RoadmapImport)
-class RoadmapImportAdmin(ReadOnlyAdmin):
+class RoadmapImportAdmin(ReadOnlyPolicyAdmin):
     list_display = ("pk", "filename", "status", "uploaded_by", "uploaded_at")
     list_select_related = ("uploaded_by",)
     exclude = ("content",)
