@@ -28,17 +28,20 @@ serve: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## test: install, lint, then run the whole suite on SQLite and on PostgreSQL
+# The two runs go side by side (one per core); each keeps its own media folder so their files
+# cannot collide, and --output-sync prints each run's report whole when it ends.
 test: setup system-deps lint
 	$(PY) scripts/check_postgres.py "$(PG_URL)"
-	$(MAKE) --no-print-directory test-sqlite test-postgres
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite:
 	@echo "== test suite on SQLite"
-	SAPSMED_ENV=test DATABASE_URL="sqlite:///$(CURDIR)/var/test.sqlite3" $(VENV)/bin/pytest
+	SAPSMED_ENV=test MEDIA_ROOT="$(CURDIR)/var/test-media-sqlite" \
+	  DATABASE_URL="sqlite:///$(CURDIR)/var/test.sqlite3" $(VENV)/bin/pytest
 
 test-postgres:
 	@echo "== test suite on PostgreSQL ($(PG_URL))"
-	SAPSMED_ENV=test DATABASE_URL="$(PG_URL)" $(VENV)/bin/pytest
+	SAPSMED_ENV=test MEDIA_ROOT="$(CURDIR)/var/test-media-postgres" DATABASE_URL="$(PG_URL)" $(VENV)/bin/pytest
 
 lint: setup
 	$(VENV)/bin/ruff check .
