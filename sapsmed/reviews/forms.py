@@ -33,3 +33,10 @@ class FindingsForm(forms.ModelForm):
 class FreezeForm(forms.Form):
     label = forms.CharField(max_length=200, help_text='e.g. "As tabled at the 12th ACCMSME meeting, 15 May 2021"')
     tabled_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ScorecardPublishForm(forms.Form):
+    label = forms.CharField(max_length=200, help_text='e.g. "KPI scorecard, as endorsed at the 20th ACCMSME, '
+                                                      '20 November 2026"')
+    as_of = forms.DateField(label="As of", widget=forms.DateInput(attrs={"type": "date"}),
+                            help_text="The date the edition stands for, e.g. the meeting that endorsed it.")

@@ -64,3 +64,23 @@ class Snapshot(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class ScorecardEdition(models.Model):
+    """The KPI scorecard as the Secretariat published it on a date: frozen cells with a checksum."""
+
+    label = models.CharField(max_length=200,
+                             help_text='e.g. "KPI scorecard, as endorsed at the 20th ACCMSME, 20 November 2026"')
+    as_of = models.DateField(help_text="The date the edition stands for (the meeting that endorsed it).")
+    content = models.JSONField()
+    checksum = models.CharField(max_length=64)
+    published = models.BooleanField(default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["content"])
+
+    class Meta:
+        ordering = ["-as_of", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.label

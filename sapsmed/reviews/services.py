@@ -1,4 +1,4 @@
-"""Write path of reviews: create, write findings, generate outputs, freeze a snapshot, publish it."""
+"""Write path of reviews: create, write findings, generate outputs, freeze and publish snapshots and scorecards."""
 
 import hashlib
 import json
@@ -10,7 +10,8 @@ from django.utils import timezone
 from sapsmed.core.snapshot_diff import diff_contents
 from sapsmed.jobs.services import job_create, job_fail, job_progress, job_start, job_succeed
 from sapsmed.reviews.content import review_content
-from sapsmed.reviews.models import Review, Snapshot
+from sapsmed.reviews.edition import scorecard_content
+from sapsmed.reviews.models import Review, ScorecardEdition, Snapshot
 from sapsmed.reviews.render import render_pdf, render_xlsx
 
 
@@ -121,3 +122,37 @@ def review_draft_amendment(*, review: Review, user):
         reason=f"Recommendations of '{review.title}' (cut-off {review.cut_off:%d %B %Y}):\n{review.recommendations}",
         decision_reference="To be decided by the ACCMSME",
     )
+
+
+@transaction.atomic
+def scorecard_publish(*, user, label: str, as_of) -> ScorecardEdition:
+    """Publish the live KPI scorecard as an official edition: its cells frozen now, with a checksum."""
+    label = label.strip()
+    if not label:
+        raise ReviewError("Give the edition a label, e.g. 'KPI scorecard, as endorsed at the 20th ACCMSME'.")
+    content = scorecard_content(label=label, as_of=as_of)
+    edition = ScorecardEdition(label=label, as_of=as_of, content=content, checksum=checksum(content),
+                               created_by=user)
+    edition._change_reason = f"Published by {user.get_username()}"
+    edition.save()
+    return edition
+
+
+@transaction.atomic
+def scorecard_edition_publish(*, edition: ScorecardEdition, user, published: bool) -> ScorecardEdition:
+    """Withdraw an edition from the public, or publish it again; its content never changes."""
+    edition.published = published
+    action = "Published again" if published else "Withdrawn from the public"
+    edition._change_reason = f"{action} by {user.get_username()}"
+    edition.save(update_fields=["published"])
+    return edition
+
+
+def edition_intact(edition: ScorecardEdition) -> bool:
+    return checksum(edition.content) == edition.checksum
+
+
+def edition_changes(edition: ScorecardEdition):
+    """What differs between the edition as published and the live scorecard computed from today's data."""
+    now = scorecard_content(label=edition.label, as_of=edition.as_of)
+    return diff_contents(edition.content, now)

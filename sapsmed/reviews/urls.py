@@ -2,11 +2,17 @@
 
 from django.urls import path
 
-from sapsmed.reviews import views
+from sapsmed.reviews import views, views_scorecard
 
 urlpatterns = [
     path("", views.review_list, name="reviews"),
     path("published/", views.published, name="published"),
+    path("scorecards/publish/", views_scorecard.scorecard_publish, name="scorecard_publish"),
+    path("scorecards/<int:pk>/", views_scorecard.scorecard_edition, name="scorecard_edition"),
+    path("scorecards/<int:pk>/withdraw/", views_scorecard.scorecard_withdraw, name="scorecard_withdraw"),
+    path("scorecards/<int:pk>/scorecard.csv", views_scorecard.scorecard_edition_csv, name="scorecard_edition_csv"),
+    path("scorecards/<int:pk>/scorecard.xlsx", views_scorecard.scorecard_edition_xlsx,
+         name="scorecard_edition_xlsx"),
     path("sdmx/kpi-observations.csv", views.sdmx_data, name="sdmx_data"),
     path("sdmx/structure.xml", views.sdmx_structure, name="sdmx_structure"),
     path("<int:pk>/draft-amendment/", views.review_draft_amendment, name="review_draft_amendment"),

@@ -9,9 +9,9 @@ from django.views.decorators.http import require_POST
 
 from sapsmed.accounts.decorators import require
 from sapsmed.accounts.policy import Perm, can
-from sapsmed.reviews import services
-from sapsmed.reviews.forms import FindingsForm, FreezeForm, ReviewForm
-from sapsmed.reviews.models import Review, Snapshot
+from sapsmed.reviews import selectors, services
+from sapsmed.reviews.forms import FindingsForm, FreezeForm, ReviewForm, ScorecardPublishForm
+from sapsmed.reviews.models import Review, ScorecardEdition, Snapshot
 from sapsmed.reviews.render import with_charts
 
 
@@ -156,5 +156,10 @@ def review_draft_amendment(request, pk: int):
 
 
 def published(request):
-    snaps = Snapshot.objects.filter(published=True).select_related("review")
-    return render(request, "reviews/published.html", {"snapshots": snaps})
+    """What the Secretariat published: tabled snapshots and official scorecard editions (public)."""
+    manage = can(request.user, Perm.REVIEW_MANAGE)
+    return render(request, "reviews/published.html", {
+        "snapshots": selectors.published_snapshots(), "editions": selectors.published_editions(),
+        "withdrawn": ScorecardEdition.objects.filter(published=False).defer("content") if manage else None,
+        "publish_form": ScorecardPublishForm() if manage else None,
+    })
