@@ -3,6 +3,7 @@
 import base64
 import io
 import re
+from datetime import datetime
 
 import vl_convert as vlc
 from django.contrib.staticfiles import finders
@@ -12,6 +13,8 @@ from openpyxl.styles import Font, PatternFill
 
 DEMO_NOTE = "DEMONSTRATION DATA: synthetic progress reports, not real ones."
 SYNTHETIC_NOTE = "SYNTHETIC DATA: generated survey microdata, not real responses."
+# Rows (plus paragraphs) up to which a section without charts shares a page with the next.
+SHORT_SECTION = 12
 
 
 def chart_svg_uri(spec: dict) -> str:
@@ -21,12 +24,32 @@ def chart_svg_uri(spec: dict) -> str:
 
 
 def with_charts(content: dict) -> dict:
-    """The content with each chart's image attached, for templates."""
+    """The content laid out for templates: each chart drawn and placed with the table of the same key (a
+    KPI's chart beside its table); charts without a table go first. A section with no chart and few rows
+    is marked short, so the PDF lets it share a page instead of starting a page of its own."""
     sections = []
     for s in content["sections"]:
         charts = [{**c, "src": chart_svg_uri(c["spec"])} for c in s.get("charts", [])]
-        sections.append({**s, "charts": charts})
-    return {**content, "sections": sections}
+        keys = {t.get("key") or t["title"] for t in s["tables"]}
+        tables = [{**t, "charts": [c for c in charts if c.get("key") == (t.get("key") or t["title"])]}
+                  for t in s["tables"]]
+        loose = [c for c in charts if c.get("key") not in keys]
+        short = (not charts and sum(len(t["rows"]) for t in s["tables"]) + len(s["paragraphs"]) <= SHORT_SECTION
+                 and bool(sections) and _marks(sections[-1]) == _marks(s))  # never onto a page marked otherwise
+        sections.append({**s, "charts": loose, "tables": tables, "short": short})
+    return {**content, "sections": sections, "generated_label": _when(content["meta"].get("generated_at", ""))}
+
+
+def _marks(s: dict) -> tuple[bool, bool]:
+    return bool(s.get("demo")), bool(s.get("synthetic"))
+
+
+def _when(iso: str) -> str:
+    try:
+        moment = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{moment.day} {moment:%B %Y, %H:%M} {moment.tzname() or ''}".strip()
 
 
 def render_pdf(content: dict) -> bytes:

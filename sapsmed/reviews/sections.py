@@ -97,7 +97,9 @@ def kpi_section(review):
                             key=k.code, note=f"Unit: {k.unit}. {k.known_issues}".strip()))
         kpi_cells = [cells[(k.pk, st.pk)] for st in state_list]
         if any(c.observations for c in kpi_cells):
-            charts.append({"title": f"{k.name} ({k.unit})", "spec": chart_spec(k, kpi_cells),
+            title = k.name if k.unit.lower() in k.name.lower() else f"{k.name} ({k.unit})"
+            # The key places the chart beside its KPI's table in every output.
+            charts.append({"title": title, "key": k.code, "spec": chart_spec(k, kpi_cells),
                            "note": "Baselines marked; targets drawn where set; bars show 95% CIs of estimates."})
     assessed = sum(c.assessed for c in cells.values())
     return section("kpis", "KPI achievement", paragraphs=[
@@ -118,7 +120,8 @@ def amendments_section(review):
     return section("amendments", "Amendments to the roadmap", paragraphs=[
         "Amendments approved by the working group since the plan was endorsed (version 1)." if rows else
         "No amendment has been approved: the roadmap stands as endorsed (version 1)."],
-        tables=[table("Approved amendments", ["Version", "Title", "Reason", "Decision", "Decided", "Changes"], rows)])
+        tables=[table("Approved amendments", ["Version", "Title", "Reason", "Decision", "Decided", "Changes"], rows)]
+        if rows else [])
 
 
 def gaps_section(review):
@@ -132,10 +135,12 @@ def gaps_section(review):
         if missing:
             rows.append([k.name, len(missing), ", ".join(missing)])
     silent: dict[str, int] = {}
-    for s in assess(review.cut_off, accepted_only=True).streams:
+    a = assess(review.cut_off, accepted_only=True)
+    for s in a.streams:
         if s.rag == "grey":
             silent[s.state.name] = silent.get(s.state.name, 0) + 1
-    return section("gaps", "Data gaps", tables=[
+    # Which states have not reported comes from the progress reports: demonstration data when they are.
+    return section("gaps", "Data gaps", demo=a.has_demo, tables=[
         table("KPIs without data", ["KPI", "States without a value", "Which"], rows,
               note="A missing value is shown as missing; nothing is estimated or filled in."),
         table("Lead states without an accepted report", ["State", "Action lines"], sorted(silent.items())),

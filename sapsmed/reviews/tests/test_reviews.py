@@ -60,6 +60,10 @@ def test_the_generated_pdf_has_a_cover_contents_sections_and_numbered_pages(clie
     assert "Contents" in text and "The plan and its versions" in text
     assert "Findings and recommendations" in text and "Adopt a common SME definition for statistics" in text
     assert "Page 1 of" in text.replace("\n", " ") or "Page 2 of" in text
+    for number, s in enumerate(review.content["sections"], 1):
+        assert f"{number}. {s['title']}" in text  # in the contents and as the section's heading
+    assert [s["id"] for s in review.content["sections"]] == ["plan", "kpis", "progress", "amendments", "survey",
+                                                             "gaps", "findings"]
 
 
 def test_the_report_shows_the_same_champions_as_the_goal_pages(client_for, review):
