@@ -58,10 +58,16 @@ def import_preview(request, pk: int):
                                   f"{written.get('correction', 0)} corrected or re-sourced.")
         return redirect("kpis:import_preview", pk=batch.pk)
     return render(request, "kpis/import_preview.html", {
-        "batch": batch, "summary": batch.summary, "errors": batch.errors,
-        "is_xlsx": batch.file_name.lower().endswith((".xlsx", ".xlsm")),
+        "batch": batch, "summary": batch.summary, "errors": batch.errors, "is_xlsx": _markable(batch),
         "may_commit": batch.status == ImportStatus.PREVIEWED,
     })
+
+
+def _markable(batch: ObservationImport) -> bool:
+    """A workbook whose cells can be marked: an .xlsx the reader opened (a file refused as a whole, such as
+    a decompression bomb or a renamed file, has an error without sheet and row, and is never opened again)."""
+    refused_whole = any(e["sheet"] is None and e["row"] is None for e in batch.errors)
+    return batch.file_name.lower().endswith((".xlsx", ".xlsm")) and not refused_whole
 
 
 def _cell_errors(batch: ObservationImport) -> list[CellError]:
@@ -76,7 +82,7 @@ def import_errors(request, pk: int):
     if not batch.errors or not batch.content:
         raise Http404("This import has no errors to download.")
     stem = batch.file_name.rsplit(".", 1)[0]
-    if batch.file_name.lower().endswith((".xlsx", ".xlsm")):
+    if _markable(batch):
         response = HttpResponse(mark_errors(bytes(batch.content), _cell_errors(batch)), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="{stem}-errors.xlsx"'
         return response

@@ -136,6 +136,10 @@ def import_marked(request, pk: int):
     upload = _own_upload(request, pk)
     result = check_workbook(bytes(upload.content), upload.filename, lookups=selectors.lookups(),
                             current=selectors.version_snapshot(upload.plan_version))
+    if any(e.sheet is None and e.row is None for e in result.errors):
+        # Refused as a whole (not a workbook, or a decompression bomb): it is never opened to be marked.
+        return HttpResponse("This file was refused as a whole, so it has no cells to mark; the import page says "
+                            "why.", status=404, content_type="text/plain")
     try:
         data = mark_errors(bytes(upload.content), result.errors)
     except ValueError:

@@ -2,7 +2,8 @@
 
 Allowed: PDF, PNG, JPEG, Excel (.xlsx), Word (.docx), PowerPoint (.pptx), CSV and plain text (UTF-8).
 A file whose name says one type and whose content is another is refused, saying what it really is,
-so the file a reader downloads is what it claims to be. The limit is settings
+so the file a reader downloads is what it claims to be. An Office file (a ZIP archive) that would expand
+far beyond its size (a decompression bomb) is refused with the importers' own check. The limit is settings
 SAPSMED_ATTACHMENT_MAX_BYTES (10 MB by default). Files are added and removed only while the proponent
 may change the report (a draft or returned report, in an open round or with an exception).
 """
@@ -15,6 +16,8 @@ from pathlib import PurePath
 from django.conf import settings
 from django.db import transaction
 
+from sapsmed.core.tables.files import FileProblem
+from sapsmed.core.tables.files import _refuse_bomb as refuse_bomb
 from sapsmed.progress import rules
 from sapsmed.progress.access import may_edit
 from sapsmed.progress.models import Attachment, ProgressReport
@@ -58,9 +61,14 @@ def _megabytes(size: int) -> str:
 def _office(fileobj) -> FileType | str:
     try:
         with zipfile.ZipFile(fileobj) as archive:
-            names = set(archive.namelist())
+            infos = archive.infolist()
     except zipfile.BadZipFile:
         return "a damaged ZIP archive"
+    try:
+        refuse_bomb(infos)  # the importers' check: readers who open the file must not be flooded either
+    except FileProblem:
+        return "an archive that would expand far beyond its size when opened (a decompression bomb)"
+    names = {info.filename for info in infos}
     if "[Content_Types].xml" not in names:
         return "a ZIP archive"
     for folder, found in (("xl/", XLSX), ("word/", DOCX), ("ppt/", PPTX)):

@@ -166,6 +166,11 @@ def _has_milestones_sheet(content: bytes, filename: str) -> bool:
     return any(" ".join(n.split()).casefold() == "milestones" for n in names)
 
 
+def refused_whole(errors) -> bool:
+    """Whether the file was refused before it was opened (not a workbook, or a decompression bomb)."""
+    return any(e.sheet is None and e.row is None for e in errors)
+
+
 def parse(user, rnd: ReportingRound, content: bytes, filename: str) -> Parsed:
     allowed = {(s.line.action_line.code, s.state.iso3): s for s in slots(user, rnd)}
 
@@ -192,7 +197,8 @@ def parse(user, rnd: ReportingRound, content: bytes, filename: str) -> Parsed:
 
     result = read_table(content, filename=filename, schema=REPORTS, row_checks=[check_report], max_errors=500)
     errors, milestones = list(result.errors), None
-    if _has_milestones_sheet(content, filename):
+    # A file refused as a whole is not opened again to look for its Milestones sheet.
+    if not refused_whole(result.errors) and _has_milestones_sheet(content, filename):
         in_sheet = {(r["Action line"], (r["State"] or "").upper()) for r in result.rows}
 
         def check_milestone(row):

@@ -53,7 +53,8 @@ def workbook_upload(request, name: str):
                                            content=upload.read())
     parsed = excel.parse(request.user, rnd, bytes(stored.content), stored.filename)
     if not parsed.ok:
-        ctx.update(upload=stored, errors=parsed.errors, marked=stored.filename.lower().endswith(".xlsx"))
+        ctx.update(upload=stored, errors=parsed.errors,
+                   marked=stored.filename.lower().endswith(".xlsx") and not excel.refused_whole(parsed.errors))
         return render(request, "progress/workbook_upload.html", ctx, status=400)
     return redirect("progress:upload_preview", stored.pk)
 
@@ -77,7 +78,8 @@ def upload_preview(request, pk):
     ctx = {"round": rnd, "upload": upload, "parsed": parsed, "has_demo": rnd.is_demo, "preview": excel.preview(parsed),
            "form": WorkbookUploadForm(), "slots": excel.slots(request.user, rnd)}
     if not parsed.ok:
-        ctx.update(errors=parsed.errors, marked=upload.filename.lower().endswith(".xlsx"))
+        ctx.update(errors=parsed.errors,
+                   marked=upload.filename.lower().endswith(".xlsx") and not excel.refused_whole(parsed.errors))
         messages.error(request, "The reports changed since the preview; nothing was saved.")
         return render(request, "progress/workbook_upload.html", ctx, status=400)
     if request.method == "POST":
@@ -100,6 +102,8 @@ def upload_marked(request, pk):
     if not upload.filename.lower().endswith(".xlsx"):
         raise Http404("Only Excel workbooks can be returned with their problems marked.")
     parsed = excel.parse(request.user, upload.round, bytes(upload.content), upload.filename)
+    if excel.refused_whole(parsed.errors):
+        raise Http404("This file was refused as a whole, so it has no cells to mark; the upload page says why.")
     content = mark_errors(bytes(upload.content), parsed.errors)
     stem = upload.filename.rsplit(".", 1)[0]
     return _xlsx(content, f"{stem}-problems-marked.xlsx")

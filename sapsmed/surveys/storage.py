@@ -7,6 +7,8 @@ Rules:
   an Excel sheet (the first) is streamed to a CSV first and read the same way; a Parquet file is checked
   and copied as it is (keeping its metadata, such as the SYNTHETIC label).
 - Empty cells and "NA" are missing values.
+- The content must match the name (a .csv is text, an .xlsx a zip archive), and a workbook whose zip would
+  expand far beyond its size (a decompression bomb) is refused before it is opened.
 - A file that cannot be read is a StorageError saying so in words, naming the file.
 - The stored file is described by its row count, its columns and types, and its SHA-256; it is
   synthetic when its Parquet metadata says so or when it has a `synthetic` column holding true.
@@ -18,6 +20,7 @@ import csv
 import datetime as dt
 import hashlib
 import shutil
+import zipfile
 from pathlib import Path
 
 from sapsmed.core.survey.design import literal, quote
@@ -108,10 +111,44 @@ def _check_parquet(source: Path, target: Path, name: str) -> None:
     shutil.copyfile(source, target)
 
 
+_ZIP, _OLE2, _TEXT_SAMPLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 64 * 1024
+
+
+def check_content(source: Path, name: str) -> None:
+    """Refuse a file whose content is not what its name says, and a workbook that is a decompression bomb,
+    before any reader opens it (the importers' zip check, so a small file cannot expand to fill memory)."""
+    from sapsmed.core.tables.files import FileProblem
+    from sapsmed.core.tables.files import _refuse_bomb as refuse_bomb
+
+    suffix = Path(name).suffix.lower()
+    with source.open("rb") as fh:
+        head = fh.read(_TEXT_SAMPLE)
+    if kind_of(name) == "csv":
+        if b"\x00" in head or head.startswith((_ZIP, _OLE2, b"%PDF-", b"\x7fELF")):
+            raise StorageError(f"{name}: is named {suffix} but is not a text (CSV) file: it is binary data "
+                               "(a program, an archive, a workbook, or text saved as UTF-16). Save the data as "
+                               "CSV, Excel or Parquet.")
+    elif suffix == ".xls":
+        if not head.startswith(_OLE2):
+            raise StorageError(f"{name}: is named .xls but is not an Excel 97-2003 workbook.")
+    elif kind_of(name) == "excel":
+        if not head.startswith(_ZIP):
+            raise StorageError(f"{name}: is named {suffix} but is not a workbook (an .xlsx or .ods file is a zip "
+                               "archive; this one is not). Open it in Excel and save it as .xlsx, or as CSV.")
+        try:
+            with zipfile.ZipFile(source) as archive:
+                refuse_bomb(archive.infolist())
+        except zipfile.BadZipFile:
+            raise StorageError(f"{name}: is a damaged workbook; save it again as .xlsx or CSV.") from None
+        except FileProblem as problem:
+            raise StorageError(f"{name}: {problem.args[0]}") from None
+
+
 def to_parquet(source: Path, target: Path, name: str) -> None:
     """Convert the uploaded file at `source` (originally called `name`) to Parquet at `target`."""
     target.parent.mkdir(parents=True, exist_ok=True)
     kind = kind_of(name)
+    check_content(source, name)
     if kind == "parquet":
         _check_parquet(source, target, name)
     elif kind == "csv":
