@@ -212,11 +212,31 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ObservationStatusEnum": "sapsmed.kpis.models.ObservationStatus",
+        "WorkflowStatusEnum": "sapsmed.progress.models.WorkflowStatus",
+        "LineStatusEnum": "sapsmed.progress.models.LineStatus",
+        "RunStatusEnum": "sapsmed.surveys.models.RunStatus",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "sapsmed.api.schema.add_error_responses",
     ],
 }
+
+# Cache: each process's local memory (no service to run). Pages and assessments derived from many rows
+# are reused until one of the rows they read changes: their keys are fingerprints of those tables, so
+# they are never stale (sapsmed.plan.roadmap_selectors.tables_fingerprint). Off by default in tests,
+# where rolled-back test transactions hand SQLite keys out again.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "sapsmed",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 300},
+    }
+}
+SAPSMED_MEMO_DERIVED = env_bool("SAPSMED_MEMO_DERIVED", SAPSMED_ENV != "test")
 
 # Progress monitoring: early-warning thresholds (keys are fields of core.early_warning.Thresholds),
 # reminder days before a round's due date, evidence file size limit, and the address used in e-mails.

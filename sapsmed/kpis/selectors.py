@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from django.apps import apps
 from django.shortcuts import get_object_or_404
 
 from sapsmed.core.achievement import Status
@@ -16,6 +17,7 @@ from sapsmed.kpis.models import Kpi, KpiStateProfile, Observation, Target
 from sapsmed.kpis.shipped import KPI_DATA_DIR
 from sapsmed.kpis.shipped_files import ContextFigure, read_context
 from sapsmed.plan.models import MemberState
+from sapsmed.plan.roadmap_selectors import memoised
 
 _LIST_FIELDS = ("id", "kpi_id", "state_id", "year", "value", "se", "ci_low", "ci_high", "status", "source", "note",
                 "confidence", "source_file", "source_row", "import_batch_id", "estimate_ref", "provenance",
@@ -45,8 +47,18 @@ def _cells(kpi_list, state_list, *, fields=_LIST_FIELDS, **filters) -> dict:
     return assessing.build_cells(kpi_list, state_list, observations, profiles, targets)
 
 
+def kpi_tables() -> list:
+    """What the KPI pages read: the KPI app's tables (their history through them) and the member states."""
+    return [*(m for m in apps.get_app_config("kpis").get_models(include_auto_created=True)
+              if not m.__name__.startswith("Historical")), MemberState]
+
+
 def scorecard() -> dict:
-    """Every state × KPI cell, with coverage per KPI and per state."""
+    """Every state × KPI cell, with coverage per KPI and per state; reused until a KPI table changes (read-only)."""
+    return dict(memoised("kpi-scorecard", kpi_tables(), (), _scorecard))  # a copy: views add their own keys
+
+
+def _scorecard() -> dict:
     kpi_list, state_list = kpis(), states()
     cells = _cells(kpi_list, state_list, fields=_NUMBER_FIELDS)
     rows = [(s, [cells[(k.pk, s.pk)] for k in kpi_list]) for s in state_list]
@@ -63,6 +75,11 @@ def scorecard() -> dict:
 
 
 def kpi_page(code: str) -> dict:
+    """One KPI's cells across the states; reused until a KPI table changes (read-only)."""
+    return dict(memoised("kpi-page", kpi_tables(), (code,), lambda: _kpi_page(code)))  # views add their keys
+
+
+def _kpi_page(code: str) -> dict:
     kpi = get_object_or_404(Kpi.objects.select_related("goal").prefetch_related("availability_states"), code=code)
     state_list = states()
     cells = _cells([kpi], state_list, kpi=kpi)

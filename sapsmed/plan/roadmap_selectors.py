@@ -9,9 +9,13 @@ so they cannot disagree.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 from dataclasses import dataclass, field
 
+from django.apps import apps
+from django.conf import settings
+from django.db import connection, models
 from django.db.models import CharField, F, Q, Value
 from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
@@ -52,6 +56,67 @@ def _triples(qs, kind: str, first, second):
     """A queryset as (kind, text, text) rows, so that different tables can be read in one UNION query."""
     return qs.order_by().annotate(k=Value(kind, output_field=CharField()), a=_text(first), b=_text(second)) \
         .values_list("k", "a", "b")
+
+
+def tables_fingerprint(tables) -> str:
+    """A digest that changes whenever a row of these tables is added, changed or removed, in one query.
+
+    A model with simple_history gives its history table's largest key (every save, delete and link change
+    adds a history row); any other table its row count, largest key and latest auto_now / auto_now_add
+    stamp. Keys are never reused (PostgreSQL sequences; AUTOINCREMENT on SQLite outside a rolled-back
+    transaction), so a write moves one of these numbers; a table with neither history nor a stamp is caught
+    on insert and delete only. Each part reads an index or a small table.
+    """
+    quote = connection.ops.quote_name
+    parts = []
+    for model in tables:
+        history = getattr(model, "history", None)
+        if history is not None:
+            meta = history.model._meta
+            expressions = [f"MAX({quote(meta.pk.column)})"]
+        else:
+            meta = model._meta
+            expressions = ["COUNT(*)", f"MAX({quote(meta.pk.column)})"] + [
+                f"MAX({quote(f.column)})" for f in meta.concrete_fields
+                if isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add)]
+        table = quote(meta.db_table)
+        parts += [f"(SELECT {e} FROM {table})" for e in expressions]  # noqa: S608 - names from model metadata
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        row = cursor.fetchone()
+    return hashlib.sha256(repr((connection.settings_dict["NAME"], row)).encode()).hexdigest()[:24]
+
+
+# Derived values by (name, fingerprint of their tables, arguments), kept in this process as live objects:
+# unpickling model instances from a cache backend costs more than a page may. A key moves with any write
+# to the tables read, so a kept value is never stale; a few values per name are kept.
+_MEMO: dict[str, dict[tuple, object]] = {}
+_MEMO_SIZE = 8
+
+
+def memoised(name: str, tables, arguments: tuple, compute):
+    """compute(), reused while `tables` are unchanged (settings.SAPSMED_MEMO_DERIVED; callers keep it read-only)."""
+    if not getattr(settings, "SAPSMED_MEMO_DERIVED", False):
+        return compute()
+    kept = _MEMO.setdefault(name, {})
+    key = (tables_fingerprint(tables), arguments)
+    if key not in kept:
+        value = compute()
+        if len(kept) >= _MEMO_SIZE:
+            kept.clear()
+        kept[key] = value
+    return kept[key]
+
+
+def plan_tables() -> list[type[models.Model]]:
+    """The plan app's tables and the links between them (their history is read through them)."""
+    return [m for m in apps.get_app_config("plan").get_models(include_auto_created=True)
+            if not m.__name__.startswith("Historical")]
+
+
+def plan_fingerprint() -> str:
+    """Changes with any write to the plan's terms, reference lists or links: what the roadmap shows."""
+    return tables_fingerprint(plan_tables())
 
 
 def versions() -> list[PlanVersion]:

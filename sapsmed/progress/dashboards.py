@@ -5,13 +5,14 @@ shown as such and not counted. Early warning also reads submitted and validated 
 rules say. Pages, exports and tests read these functions, so they cannot disagree.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from sapsmed.core.sequencing import code_sort_key
 from sapsmed.plan.models import ActionLine, ActionLineVersion, MemberState, StrategicGoal
+from sapsmed.plan.roadmap_selectors import memoised, plan_tables
 from sapsmed.plan.selectors import current_version
 from sapsmed.progress import charts, rules
 from sapsmed.progress.models import ProgressReport, ReportingRound, WorkflowStatus
@@ -25,10 +26,21 @@ def _person(user) -> str:
 
 
 def round_items(rnd: ReportingRound) -> list[rules.Expected]:
-    """Every report the round expects, with where it stands (one query for all reports of the round)."""
+    """Every report the round expects, with where it stands and who files it.
+
+    What the plan and the reports say is reused until a plan table, a round or a report changes (the
+    lines in force are most of the cost); who files each report is read fresh, as accounts have no stamp.
+    """
+    people = proponents()
+    expected = memoised("round-items", [*plan_tables(), ReportingRound, ProgressReport], (rnd.pk,),
+                        lambda: _round_items(rnd))
+    return [replace(item, proponents=tuple(_person(u) for u in people.of(item.code, item.state)))
+            for item in expected]
+
+
+def _round_items(rnd: ReportingRound) -> tuple[rules.Expected, ...]:
     lines = lines_in_force()
     champions = champions_by_goal()
-    people = proponents()
     reports = {(r["action_line_id"], r["member_state_id"]): r for r in rnd.reports.values(
         "id", "action_line_id", "member_state_id", "workflow_status", "first_submitted_at")}
     items = []
@@ -37,12 +49,11 @@ def round_items(rnd: ReportingRound) -> list[rules.Expected]:
         found = reports.get((lv.action_line_id, state.pk))
         submitted = found and found["first_submitted_at"]
         items.append(rules.Expected(
-            code=code, goal=goal, state=state.iso3, champions=champions.get(goal, ()),
-            proponents=tuple(_person(u) for u in people.of(code, state.iso3)),
+            code=code, goal=goal, state=state.iso3, champions=champions.get(goal, ()), proponents=(),
             workflow_status=found["workflow_status"] if found else None,
             submitted_on=timezone.localdate(submitted) if submitted else None,
             due_on=rnd.due_on, report_id=found["id"] if found else None))
-    return items
+    return tuple(items)
 
 
 def round_dashboard(rnd: ReportingRound) -> dict:

@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from sapsmed.core import early_warning as ew
+from sapsmed.plan.roadmap_selectors import memoised, plan_tables
 from sapsmed.progress.models import Milestone, ProgressReport, ReportingRound
 from sapsmed.progress.selectors import champions_by_goal, goal_of, lines_in_force
 
@@ -87,9 +88,9 @@ def current_round(as_of: date) -> ReportingRound | None:
     return ReportingRound.objects.filter(opens_on__lte=as_of).order_by("-opens_on", "-name").first()
 
 
-def _core_report(row: dict, key: str, round_names: dict[int, str], due: dict[int, date]) -> ew.ProgressReport:
+def _core_report(row: dict, key: str, round_names: dict[int, str], due: dict[int, date], tz) -> ew.ProgressReport:
     submitted = row["submitted_at"]
-    reported_on = timezone.localdate(submitted) if submitted else due[row["round_id"]]
+    reported_on = submitted.astimezone(tz).date() if submitted else due[row["round_id"]]  # timezone.localdate
 
     def num(name):
         value = row[name]
@@ -113,13 +114,24 @@ _FIELDS = ("id", "round_id", "action_line_id", "member_state_id", "workflow_stat
            "quality_evidence", "risks", "submitted_at", "is_demo")
 
 
+def input_tables() -> list:
+    """What assess() reads: the plan's tables, the rounds, the reports and their milestones."""
+    return [*plan_tables(), ReportingRound, ProgressReport, Milestone]
+
+
 def assess(as_of: date | None = None, *, accepted_only: bool = False) -> Assessment:
     """Every (line, lead state) of the plan in force, assessed from submitted, validated and accepted reports.
 
     Reviews pass accepted_only: only reports the Secretariat accepted count in what a review tables.
+    The result is reused until one of its input tables changes (roadmap_selectors.memoised): read-only.
     """
     as_of = as_of or timezone.localdate()
     th = thresholds()
+    return memoised("early-warning", input_tables(), (as_of, accepted_only, th),
+                    lambda: _assess(as_of, th, accepted_only))
+
+
+def _assess(as_of: date, th: ew.Thresholds, accepted_only: bool) -> Assessment:
     lines = lines_in_force()
     rounds = list(ReportingRound.objects.only("id", "name", "due_on", "is_demo"))
     round_names = {r.pk: r.name for r in rounds}
@@ -130,7 +142,7 @@ def assess(as_of: date | None = None, *, accepted_only: bool = False) -> Assessm
     for row in rows:
         by_pair.setdefault((row["action_line_id"], row["member_state_id"]), []).append(row)
 
-    inputs, meta = [], {}
+    inputs, meta, tz = [], {}, timezone.get_current_timezone()
     leads = {lv.action_line.code: [s.iso3 for s in lv.lead_states.all()] for lv in lines}
     for lv in lines:
         code = lv.action_line.code
@@ -138,7 +150,7 @@ def assess(as_of: date | None = None, *, accepted_only: bool = False) -> Assessm
         for state in lv.lead_states.all():
             key = stream_key(code, state.iso3)
             stored = by_pair.get((lv.action_line_id, state.pk), [])
-            inputs.append(ew.LineInput(key, tuple(_core_report(r, key, round_names, due) for r in stored),
+            inputs.append(ew.LineInput(key, tuple(_core_report(r, key, round_names, due, tz) for r in stored),
                                        predecessors))
             meta[key] = (lv, state, stored)
     inputs = _with_latest_milestones(inputs, meta, as_of)
