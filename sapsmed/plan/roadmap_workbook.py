@@ -16,7 +16,13 @@ from openpyxl.styles import Font, PatternFill
 
 from sapsmed.core.tables import Column, Sheet, write_template
 from sapsmed.plan import roadmap_fields as rf
-from sapsmed.plan.models import CONFIDENCE_CHOICES, FundingSource, ImplementationLevel, RequiredTime
+from sapsmed.plan.models import (
+    CONFIDENCE_CHOICES,
+    ActionLineVersion,
+    FundingSource,
+    ImplementationLevel,
+    RequiredTime,
+)
 from sapsmed.plan.roadmap_rules import line_years
 from sapsmed.plan.roadmap_selectors import Lookups
 
@@ -42,6 +48,11 @@ def _choices(field: rf.TermField, lookups: Lookups) -> tuple[str, ...] | None:
     return tuple(values) if values else None
 
 
+def _largest_amount(name: str) -> Decimal:
+    stored = ActionLineVersion._meta.get_field(name)
+    return Decimal(10) ** (stored.max_digits - stored.decimal_places) - Decimal(1).scaleb(-stored.decimal_places)
+
+
 def _column(field: rf.TermField, lookups: Lookups) -> Column:
     choices = _choices(field, lookups)
     common = {"required": field.required, "help": field.help}
@@ -49,7 +60,8 @@ def _column(field: rf.TermField, lookups: Lookups) -> Column:
         case "year":
             return Column(field.label, "year", min=lookups.first_year, max=lookups.last_year, **common)
         case "amount":
-            return Column(field.label, "decimal", min=0, **common)
+            # The stored column's size bounds the cell, so a typo such as 1E+20 is named on its cell, not at commit.
+            return Column(field.label, "decimal", min=0, max=_largest_amount(field.name), **common)
         case "boolean":
             return Column(field.label, "boolean", **common)
         case "list":
@@ -57,7 +69,9 @@ def _column(field: rf.TermField, lookups: Lookups) -> Column:
             return Column(field.label, "list", choices=choices, pattern=pattern, **common)
         case "choice":
             return Column(field.label, "text", choices=choices, **common)
-    return Column(field.label, "text", **common)
+    # A text term stored in a bounded column (appendix, currency, time frame) is bounded in the sheet too.
+    return Column(field.label, "text", max_length=getattr(ActionLineVersion._meta.get_field(field.name),
+                                                          "max_length", None), **common)
 
 
 def roadmap_sheet(lookups: Lookups) -> Sheet:
