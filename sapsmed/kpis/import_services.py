@@ -8,7 +8,7 @@ history rows carrying the user and the import's reason. A file with any error wr
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -16,6 +16,7 @@ from sapsmed.accounts.policy import Perm, can, grants_of
 from sapsmed.kpis.importing import PlannedValue, UploadCheck, check_upload
 from sapsmed.kpis.models import ImportStatus, Observation, ObservationImport, ObservationStatus
 
+_ATTEMPTS = 3  # a commit whose new value another writer created first is checked and tried again
 PREVIEW_LIMIT = 500  # rows of the change list kept for the preview page; the counts cover every row
 _UPDATED = ["value", "se", "ci_low", "ci_high", "source", "note", "status", "source_file", "source_row",
             "import_batch", "provenance", "confidence", "updated_by", "updated_at"]
@@ -59,10 +60,22 @@ def _provenance(batch: ObservationImport, p: PlannedValue) -> dict:
 def import_commit(*, batch: ObservationImport, user) -> ObservationImport:
     """Write every value of a previewed import, or nothing; raise ValidationError when the file no longer passes.
 
-    The check is repeated inside the writing transaction; when it fails, nothing is written and the
-    import is marked invalid with the new errors (after the rolled-back transaction, so the mark stays).
+    The check is repeated inside the writing transaction, with the stored values it plans against
+    locked, so a value another person or import changed meanwhile is corrected from its latest version
+    (both changes stay in the history) and never overwritten unseen. When the check fails, nothing is
+    written and the import is marked invalid with the new errors (after the rolled-back transaction, so
+    the mark stays).
     """
-    failed = _commit(batch, user)
+    for attempt in range(_ATTEMPTS):
+        try:
+            failed = _commit(batch, user)
+            break
+        except IntegrityError:
+            # Another writer created one of these values after this check read them: nothing was
+            # written; checking again plans those values as corrections of what was just stored.
+            if attempt == _ATTEMPTS - 1:
+                raise ValidationError("Other values for the same KPIs, states and years were being saved at "
+                                      "the same moment; nothing was written. Confirm the import again.") from None
     if failed is None:
         batch.refresh_from_db()
         return batch
@@ -80,9 +93,11 @@ def _commit(batch: ObservationImport, user) -> UploadCheck | None:
     if user is not None and batch.created_by_id is not None and batch.created_by_id != user.pk \
             and not grants_of(user).is_secretariat:
         raise PermissionDenied("Only the person who uploaded the file, or the Secretariat, may commit it.")
-    check = check_upload(content=bytes(batch.content), file_name=batch.file_name, user=user, kind=batch.kind)
+    check = check_upload(content=bytes(batch.content), file_name=batch.file_name, user=user, kind=batch.kind,
+                         lock=True)
     if not check.ok:
         return check
+    summary = _summary(check)  # before the writes below update the stored values it compares with
     now = timezone.now()
     new, corrected = [], []
     for p in check.planned:
@@ -108,7 +123,7 @@ def _commit(batch: ObservationImport, user) -> UploadCheck | None:
     Observation.history.bulk_history_create(corrected, batch_size=500, update=True, default_user=user,
                                             default_change_reason=batch.reason)
     batch.status, batch.committed_at = ImportStatus.COMMITTED, now
-    batch.summary = {**_summary(check), "written": {"new": len(new), "correction": len(corrected)}}
+    batch.summary = {**summary, "written": {"new": len(new), "correction": len(corrected)}}
     batch.save(update_fields=["status", "committed_at", "summary"])
     return None
 

@@ -158,8 +158,12 @@ def wdi_sheet(by_wdi: dict[str, Kpi], states: dict[str, MemberState], user) -> S
     )
 
 
-def check_upload(*, content: bytes, file_name: str, user, kind: str | None = None) -> UploadCheck:
-    """Read and check the whole file; plan every value against the stored ones (two queries for all rows)."""
+def check_upload(*, content: bytes, file_name: str, user, kind: str | None = None, lock: bool = False) -> UploadCheck:
+    """Read and check the whole file; plan every value against the stored ones (two queries for all rows).
+
+    With lock (inside the commit's transaction), the stored values are locked until it ends, so a value
+    changed meanwhile is planned against its latest version, never overwritten unseen.
+    """
     kind = kind or detect_kind(content, file_name)
     kpis = {k.code: k for k in Kpi.objects.all()}
     states = {s.iso3: s for s in MemberState.objects.order_by("iso3")}
@@ -178,7 +182,7 @@ def check_upload(*, content: bytes, file_name: str, user, kind: str | None = Non
         ] if table.ok else []
     result.sheet, result.errors = table.sheet, table.errors
     if result.ok:
-        result.planned = _with_stored(planned)
+        result.planned = _with_stored(planned, lock=lock)
     return result
 
 
@@ -221,15 +225,16 @@ def _plan_wdi(rows, content: bytes, file_name: str, by_wdi, states, user, skippe
     return planned
 
 
-def _with_stored(planned: list[PlannedValue]) -> list[PlannedValue]:
+def _with_stored(planned: list[PlannedValue], *, lock: bool = False) -> list[PlannedValue]:
     if not planned:
         return planned
     kpi_ids = {p.kpi.pk for p in planned}
     state_ids = {p.state.pk for p in planned}
-    stored = {
-        (o.kpi_id, o.state_id, o.year): o
-        for o in Observation.objects.filter(kpi_id__in=kpi_ids, state_id__in=state_ids)
-    }
+    found = Observation.objects.filter(kpi_id__in=kpi_ids, state_id__in=state_ids)
+    if lock:
+        # One order for every writer, so two imports locking overlapping values wait, never deadlock.
+        found = found.select_for_update().order_by("pk")
+    stored = {(o.kpi_id, o.state_id, o.year): o for o in found}
     for p in planned:
         p.old = stored.get((p.kpi.pk, p.state.pk, p.year))
     return planned
