@@ -93,6 +93,19 @@ def warm_up(port: int, fixture: dict, workers: int) -> None:
             get(port, path, headers, timeout=60)
 
 
+def server_cpu_seconds(group: int) -> float:
+    """CPU time used so far by the gunicorn master and workers (one process group): contention does not move it."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group:  # field 5 of stat: the process group
+            total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def read_stats(prefix: Path) -> list[dict]:
     with open(f"{prefix}_stats.csv", newline="") as f:
         return list(csv.DictReader(f))
@@ -160,7 +173,7 @@ def main() -> int:
     try:
         wait_ready(port, server)
         warm_up(port, fixture, args.workers)
-        load_before = load()
+        load_before, cpu_before = load(), server_cpu_seconds(server.pid)
         locust = [BIN / "locust", "-f", HERE / "locustfile.py", "--headless", "--host", f"http://127.0.0.1:{port}",
                   "-u", str(args.users), "-r", str(args.spawn_rate), "--run-time", args.run_time,
                   "--stop-timeout", "5", "--csv", prefix, "--loglevel", "WARNING", "--only-summary"]
@@ -168,7 +181,7 @@ def main() -> int:
         # locust exits 1 when a request failed: judged below from its CSV, so its code is not checked.
         subprocess.run(locust, env={**os.environ, "LOAD_FIXTURE": str(fixture_file)}, cwd=ROOT,  # noqa: S603
                        timeout=1800)
-        load_after = load()
+        load_after, cpu_used = load(), server_cpu_seconds(server.pid) - cpu_before
     finally:
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGTERM)
@@ -180,14 +193,17 @@ def main() -> int:
 
     rows = read_stats(prefix)
     table, ok = report(rows, args.budget_ms)
-    failures = sum(int(r["Failure Count"]) for r in rows if r["Name"] == "Aggregated")
+    total = next(r for r in rows if r["Name"] == "Aggregated")
+    failures, requests = int(total["Failure Count"]), int(total["Request Count"])
     summary = "\n".join([
         f"Load test {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: {args.users} users, spawn rate "
         f"{args.spawn_rate:g}/s, {args.run_time}, think time 1-3 s; gunicorn {args.workers} "
         f"{'gthread x' + str(args.threads) if args.threads > 1 else 'sync'} workers; "
         f"derived-value cache {'off' if args.no_memo else 'on'}",
         f"Data: {fixture['counts']}", f"Machine: {machine()}",
-        f"Load average (1, 5, 15 min) before: {load_before}; after: {load_after}", "", table, "",
+        f"Load average (1, 5, 15 min) before: {load_before}; after: {load_after}",
+        f"Server CPU: {cpu_used:.1f} s for {requests} requests = {1000 * cpu_used / max(requests, 1):.1f} ms of CPU "
+        f"per request (gunicorn master and workers; other work on the machine does not change it)", "", table, "",
         f"Failures: {failures}. Budget p95 <= {args.budget_ms:g} ms per endpoint: {'met' if ok else 'NOT met'}. "
         f"Whole run {time.monotonic() - started:.0f} s.",
     ])
