@@ -64,8 +64,10 @@ def tables_fingerprint(tables) -> str:
     A model with simple_history gives its history table's largest key (every save, delete and link change
     adds a history row); any other table its row count, largest key and latest auto_now / auto_now_add
     stamp. Keys are never reused (PostgreSQL sequences; AUTOINCREMENT on SQLite outside a rolled-back
-    transaction), so a write moves one of these numbers; a table with neither history nor a stamp is caught
-    on insert and delete only. Each part reads an index or a small table.
+    transaction), so a write moves one of these numbers. Not seen: an in-place update of a table with neither
+    history nor an auto_now field (periods, pathways and types of measure renamed by a new load_plan, a
+    round's dates; no service edits those) until the server restarts. Each part reads an index or a small
+    table.
     """
     quote = connection.ops.quote_name
     parts = []
@@ -100,12 +102,13 @@ def memoised(name: str, tables, arguments: tuple, compute):
         return compute()
     kept = _MEMO.setdefault(name, {})
     key = (tables_fingerprint(tables), arguments)
-    if key not in kept:
+    value = kept.get(key)  # one lookup: another thread may clear the dict meanwhile (gthread workers)
+    if value is None:
         value = compute()
         if len(kept) >= _MEMO_SIZE:
             kept.clear()
         kept[key] = value
-    return kept[key]
+    return value
 
 
 def plan_tables() -> list[type[models.Model]]:

@@ -32,8 +32,8 @@ def round_items(rnd: ReportingRound) -> list[rules.Expected]:
     lines in force are most of the cost); who files each report is read fresh, as accounts have no stamp.
     """
     people = proponents()
-    expected = memoised("round-items", [*plan_tables(), ReportingRound, ProgressReport], (rnd.pk,),
-                        lambda: _round_items(rnd))
+    expected = memoised("round-items", [*plan_tables(), ReportingRound, ProgressReport],
+                        (rnd.pk, rnd.opens_on, rnd.due_on), lambda: _round_items(rnd))
     return [replace(item, proponents=tuple(_person(u) for u in people.of(item.code, item.state)))
             for item in expected]
 
