@@ -2,8 +2,10 @@
 
 import base64
 import io
+import json
 import re
 from datetime import datetime
+from functools import lru_cache
 
 import vl_convert as vlc
 from django.contrib.staticfiles import finders
@@ -19,7 +21,14 @@ SHORT_SECTION = 12
 
 def chart_svg_uri(spec: dict) -> str:
     """A chart as vector SVG in a data: URI (an <img> source: safe under the strict CSP, crisp in PDF)."""
-    svg = vlc.vegalite_to_svg(spec)
+    return _svg_uri(json.dumps(spec, sort_keys=True))
+
+
+@lru_cache(maxsize=256)
+def _svg_uri(spec_json: str) -> str:
+    # Drawing a chart takes a fraction of a second; review and snapshot pages show the same stored
+    # specs on every view, so each process draws each one once.
+    svg = vlc.vegalite_to_svg(json.loads(spec_json))
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
