@@ -25,7 +25,7 @@ from sapsmed.plan.models import (
     PlanVersion,
     TypeOfMeasure,
 )
-from sapsmed.plan.roadmap_check import check_line, check_workbook
+from sapsmed.plan.roadmap_check import check_line, check_workbook, same_terms
 from sapsmed.plan.roadmap_models import ImportStatus, RoadmapImport
 from sapsmed.plan.roadmap_rules import line_number
 from sapsmed.plan.roadmap_selectors import lookups, version_snapshot
@@ -106,6 +106,18 @@ def _version_in_force() -> PlanVersion:
     return PlanVersion.objects.select_related("plan").order_by("-number").first()
 
 
+def _locked(version: PlanVersion) -> PlanVersion:
+    """Lock the version's row until the transaction ends: every write to a version's lines takes this lock
+    first, so two writers of the same lines wait for each other and the second checks against what the
+    first wrote, instead of both checking the same old terms and the second silently undoing the first."""
+    PlanVersion.objects.select_for_update().filter(pk=version.pk).first()
+    return version
+
+
+class StaleLine(RoadmapRefused):
+    """The line changed after the person opened it; their change was not saved."""
+
+
 def _refuse_if(problems: list[tuple[str, str]], code: str) -> None:
     if problems:
         raise RoadmapRefused([f"{code}, {rf.label(name)}: {message}" for name, message in problems])
@@ -114,7 +126,7 @@ def _refuse_if(problems: list[tuple[str, str]], code: str) -> None:
 @transaction.atomic
 def action_line_create(*, code: str, action: Action, terms: Mapping, user, reason: str) -> ActionLineVersion:
     """Add a line (for example from Appendix B) to the version in force."""
-    version = _version_in_force()
+    version = _locked(_version_in_force())
     terms = rf.normalise_terms(terms)
     goal = action.outcome.goal.code
     if ActionLine.objects.filter(code=code).exists():
@@ -129,19 +141,32 @@ def action_line_create(*, code: str, action: Action, terms: Mapping, user, reaso
 
 
 @transaction.atomic
-def action_line_change(*, lv: ActionLineVersion, terms: Mapping, user, reason: str) -> bool:
-    """Change a line's terms in its version; returns whether anything changed."""
+def action_line_change(*, lv: ActionLineVersion, terms: Mapping, user, reason: str,
+                       based_on: Mapping | None = None) -> bool:
+    """Change a line's terms in its version; returns whether anything changed.
+
+    based_on, when given, is the terms as the person saw them when they opened the form: if the line has
+    changed since, nothing is saved and StaleLine says so, so one person's edit never silently undoes
+    another's.
+    """
     terms = rf.normalise_terms(terms)
+    _locked(lv.plan_version)
     line = lv.action_line
     goal, action = line.action.outcome.goal.code, line.action.code
-    _refuse_if(check_line(line.code, goal, action, terms, lookups=lookups(),
-                          plan=version_snapshot(lv.plan_version)), line.code)
+    plan = version_snapshot(lv.plan_version)
+    if based_on is not None and not same_terms(plan[line.code], rf.normalise_terms(based_on)):
+        raise StaleLine([f"{line.code} was changed by someone else after you opened it; your changes were not "
+                         "saved. Open the line again to see its terms now, then make your change."])
+    _refuse_if(check_line(line.code, goal, action, terms, lookups=lookups(), plan=plan), line.code)
+    lv = ActionLineVersion.objects.prefetch_related(*_LISTS).get(pk=lv.pk)  # the terms as they stand now
     return terms_write(lv, terms, CodeRefs(), user=user, reason=reason)
 
 
 @transaction.atomic
 def action_line_retire(*, lv: ActionLineVersion, user, reason: str, retired: bool = True) -> ActionLineVersion:
     """Mark a line dropped (or back in force) in its version; its code stays and is never reused."""
+    _locked(lv.plan_version)
+    lv.refresh_from_db(fields=["retired"])
     if lv.retired != retired:
         lv.retired = retired
         audit_stamp(lv, user, reason)
@@ -168,7 +193,7 @@ def roadmap_import_commit(*, upload: RoadmapImport, user) -> int:
     upload = RoadmapImport.objects.select_for_update().get(pk=upload.pk)
     if upload.status != ImportStatus.PREVIEWED:
         raise RoadmapRefused(["This upload has already been committed or was refused; upload the workbook again."])
-    version = _version_in_force()
+    version = _locked(_version_in_force())
     if version.pk != upload.plan_version_id:
         raise RoadmapRefused(["A new plan version was made since the preview; upload the workbook again."])
     result = check_workbook(bytes(upload.content), upload.filename, lookups=lookups(),
