@@ -122,6 +122,7 @@ class ActionLineViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [PublicReadSecretariatWrite]
     lookup_field = "action_line__code"
     lookup_url_kwarg = "code"
+    lookup_value_regex = "[^/]+"  # action-line codes hold dots (B-2-1.3)
     filterset_fields = {"action_line__action__outcome__goal__code": ["exact"], "lead_states__iso3": ["exact"],
                         "target_year": ["exact", "lte", "gte"], "cross_cutting_theme": ["exact"]}
 

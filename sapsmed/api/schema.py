@@ -2,7 +2,8 @@
 
 drf-spectacular documents the success answers; the API can also answer 400 (bad input, e.g. a
 page number that is not a number), 401 (a token that is wrong), 403 (a role that does not allow
-it), 404 (no such object or page) and 429 (too many requests). Clients should know them.
+it), 404 (no such object or page), 409 for a write (changed meanwhile, or locked) and 429
+(too many requests). Clients should know them.
 """
 
 from drf_spectacular.openapi import AutoSchema
@@ -14,6 +15,9 @@ ERRORS = {
     "403": "Your role does not allow this.",
     "404": "No such object, or no such page of results.",
 }
+WRITE_ERRORS = {
+    "409": "The object changed since you read it (a stale revision), or its state refuses this (a locked round).",
+}
 
 
 def add_error_responses(result, generator, request, public):
@@ -24,9 +28,10 @@ def add_error_responses(result, generator, request, public):
         "additionalProperties": True,
     }
     for path in result.get("paths", {}).values():
-        for operation in path.values():
+        for method, operation in path.items():
             responses = operation.setdefault("responses", {})
-            for status, description in ERRORS.items():
+            errors = ERRORS if method.upper() in SAFE_METHODS else {**ERRORS, **WRITE_ERRORS}
+            for status, description in errors.items():
                 responses.setdefault(status, {
                     "description": description,
                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
