@@ -22,7 +22,7 @@ SOURCE = "DOSM SME Insights table 2"
 
 
 @pytest.fixture
-def committed_db(django_db_blocker):
+def committed_db(django_db_setup, django_db_blocker):  # the test database, with the plan, created
     yield from committed_database(django_db_blocker)
 
 

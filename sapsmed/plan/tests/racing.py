@@ -75,7 +75,8 @@ def wrap_after(module, name: str, monkeypatch, then: Callable[[], None]) -> None
 def committed_database(django_db_blocker):
     """The session's database with the real plan, written for real; every row a test adds is deleted after.
 
-    A test module makes it its fixture (`yield from committed_database(django_db_blocker)`). A test must
+    A test module makes it its fixture, after django_db_setup (`yield from committed_database(...)`); the
+    module also needs one test marked django_db, or pytest-django creates no test database. A test must
     only add rows (or change rows it added): changes to rows that existed are not undone."""
     from django.apps import apps
     from django.db.models import ProtectedError
