@@ -9,6 +9,7 @@ so they cannot disagree.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 from dataclasses import dataclass, field
@@ -69,6 +70,15 @@ def tables_fingerprint(tables) -> str:
     round's dates; no service edits those) until the server restarts. Each part reads an index or a small
     table.
     """
+    with connection.cursor() as cursor:
+        cursor.execute(_fingerprint_sql(connection.vendor, tuple(tables)))
+        row = cursor.fetchone()
+    return hashlib.sha256(repr((connection.settings_dict["NAME"], row)).encode()).hexdigest()[:24]
+
+
+@functools.cache
+def _fingerprint_sql(vendor: str, tables: tuple) -> str:
+    """The fingerprint's query, built once per set of tables (reading `Model.history` builds a manager)."""
     quote = connection.ops.quote_name
     parts = []
     for model in tables:
@@ -83,10 +93,7 @@ def tables_fingerprint(tables) -> str:
                 if isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add)]
         table = quote(meta.db_table)
         parts += [f"(SELECT {e} FROM {table})" for e in expressions]  # noqa: S608 - names from model metadata
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts))
-        row = cursor.fetchone()
-    return hashlib.sha256(repr((connection.settings_dict["NAME"], row)).encode()).hexdigest()[:24]
+    return "SELECT " + ", ".join(parts)
 
 
 # Derived values by (name, fingerprint of their tables, arguments), kept in this process as live objects:
