@@ -162,7 +162,10 @@ def target_set(
         problems.append(f"the target year {year} must come after the {kpi.baseline_year} baseline year.")
     if problems:
         raise ValidationError(problems)
-    target = Target.objects.select_for_update().filter(kpi=kpi, state=state).first() or Target(kpi=kpi, state=state)
+    # Ordered by pk, not by the model's state__name: that outer join to the (nullable) state cannot be locked
+    # FOR UPDATE on PostgreSQL, which made setting a regional target fail there.
+    target = (Target.objects.select_for_update().filter(kpi=kpi, state=state).order_by("pk").first()
+              or Target(kpi=kpi, state=state))
     new = {"value": value, "year": year, "set_by": set_by.strip(), "decided": decided.strip(),
            "source": source.strip(), "note": note.strip()}
     if target.pk and all(getattr(target, k) == v for k, v in new.items()):

@@ -171,8 +171,12 @@ def _reviews_and_jobs(w: World) -> None:
     services.snapshot_publish(snapshot=published, user=sec, published=True)
     unpublished = services.review_freeze(review=review, user=sec, label="Tabled at the 2nd meeting",
                                          tabled_on=date(2021, 9, 1))
+    edition = services.scorecard_publish(user=sec, label="KPI scorecard, 20th ACCMSME", as_of=date(2026, 11, 20))
+    withdrawn = services.scorecard_publish(user=sec, label="KPI scorecard, withdrawn", as_of=date(2026, 5, 1))
+    services.scorecard_edition_publish(edition=withdrawn, user=sec, published=False)
     own_job = job_succeed(job_start(job_create(kind="test", title="Malaysia's file", user=w.users["proponent_mys"])),
                           message="Done", file_name="mys.pdf", file_bytes=PDF)
+    w.ids.update(edition=edition.pk, edition_withdrawn=withdrawn.pk)
     w.ids.update(review=review.pk, snapshot_published=published.pk, snapshot_unpublished=unpublished.pk,
                  job_secretariat=review_job.pk, job_mys=own_job.pk)
 
