@@ -34,10 +34,10 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
 READS = schema.include(method="GET")
 WRITES = schema.include(method=["POST", "PUT", "PATCH"])
-# Generating write bodies (every report field, decimals by pattern) costs far more than the call; an
-# anonymous write stops at 401 before its body is read, so a few examples show it; the Secretariat's
-# writes go deeper and get more. Measured: see the API report.
-ANONYMOUS_WRITE_EXAMPLES, SECRETARIAT_WRITE_EXAMPLES = 3, 8
+# Generating write bodies (every report field, decimals by pattern) costs far more than the call, so writes
+# get fewer examples, sent with a Secretariat token so they go past 401 into validation and the services.
+# Anonymous writes only meet 401; the permission matrix asserts that for every write route.
+SECRETARIAT_WRITE_EXAMPLES = 8
 
 
 @pytest.mark.django_db
@@ -46,13 +46,6 @@ ANONYMOUS_WRITE_EXAMPLES, SECRETARIAT_WRITE_EXAMPLES = 3, 8
 def test_api_operation_never_fails_and_matches_its_schema(case):
     # What the API promises: no server error, and every answer (status, content type, headers, body)
     # as its schema documents it.
-    case.call_and_validate(checks=CHECKS)
-
-
-@pytest.mark.django_db
-@WRITES.parametrize()
-@settings(max_examples=ANONYMOUS_WRITE_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
-def test_anonymous_write_operation_never_fails_and_matches_its_schema(case):
     case.call_and_validate(checks=CHECKS)
 
 
