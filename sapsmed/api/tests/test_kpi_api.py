@@ -95,8 +95,6 @@ def test_targets_are_read_only(api_for, personas):
     from sapsmed.kpis.services import target_set
     from sapsmed.plan.models import MemberState
 
-    # A state's target: target_set(state=None) fails on PostgreSQL (reported), so the regional filter is
-    # shown excluding it.
     target_set(kpi=Kpi.objects.get(code="KPI-E2"), state=MemberState.objects.get(iso3="MYS"), value=Decimal("60"),
                year=2025, set_by="MEDAC", decided="MEDAC 2022", source="Minutes", user=personas["secretariat"],
                reason="Set")
