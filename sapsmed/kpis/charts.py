@@ -77,7 +77,10 @@ def chart_spec(kpi: Kpi, cells: list[Cell], regional_target: Target | None = Non
     states = sorted({c.state.name for c in cells})
     color = alt.Color("state:N", title="Member state", scale=alt.Scale(domain=states))
     x = alt.X("year:Q", title="Year", axis=alt.Axis(format="d", tickMinStep=1), scale=alt.Scale(zero=False, nice=False))
-    y = alt.Y("value:Q", title=kpi.unit[:80], scale=alt.Scale(zero=False))
+    # A long unit (a sentence about the price basis) would be cut off along the axis; the chart's title names
+    # the KPI in full, so the axis takes the short unit then.
+    axis_unit = kpi.unit if len(kpi.unit) <= 40 else (kpi.short_unit or kpi.unit[:40])
+    y = alt.Y("value:Q", title=axis_unit, scale=alt.Scale(zero=False))
     tooltip = [alt.Tooltip("state:N", title="State"), alt.Tooltip("year:Q", title="Year", format="d"),
                alt.Tooltip("value:Q", title="Value", format=",.2f"), alt.Tooltip("status:N", title="Status"),
                alt.Tooltip("confidence:N", title="Confidence"), alt.Tooltip("source:N", title="Source")]

@@ -96,3 +96,13 @@ def test_a_confidence_interval_is_drawn_as_an_error_bar(kpi_data, kpi, state):
 def test_every_kpis_chart_is_a_valid_vega_lite_spec(kpi_data, code):
     spec = charts.chart_spec(*selectors.kpi_series(code), validate=True)
     assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/v6")
+
+
+def test_a_long_unit_gives_its_short_form_on_the_axis_and_a_short_unit_stays_whole(kpi_data):
+    def axis_title(code):
+        spec = charts.chart_spec(*selectors.kpi_series(code))
+        return next(layer["encoding"]["y"]["title"] for layer in spec["layer"]
+                    if layer.get("encoding", {}).get("y", {}).get("title"))
+
+    assert axis_title("KPI-A1") == "PPP $"  # its unit is a sentence about the price basis
+    assert axis_title("KPI-A2") == "% of GDP"
