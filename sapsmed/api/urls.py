@@ -2,11 +2,20 @@
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.routers import DefaultRouter
+from rest_framework.permissions import AllowAny
+from rest_framework.routers import APIRootView, DefaultRouter
 
 from sapsmed.api import evidence_api, kpi_api, plan_api, progress_api, reviews_api
 
+
+class PublicAPIRoot(APIRootView):
+    """The list of endpoints: public, since the plan's endpoints are; each endpoint still asks the policy."""
+
+    permission_classes = [AllowAny]
+
+
 router = DefaultRouter()
+router.APIRootView = PublicAPIRoot
 router.register("member-states", plan_api.MemberStateViewSet, basename="member-state")
 router.register("goals", plan_api.GoalViewSet, basename="goal")
 router.register("outcomes", plan_api.OutcomeViewSet, basename="outcome")

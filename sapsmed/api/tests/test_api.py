@@ -57,3 +57,10 @@ def test_api_lists_use_a_fixed_number_of_queries(url):
     before = count()
     add_lines(10)
     assert count() == before <= 20
+
+
+def test_the_public_finds_the_list_of_endpoints_at_the_api_root():
+    body = APIClient().get("/api/").json()
+    assert body["action-lines"].endswith("/api/action-lines/") and "progress-reports" in body
+    # Listing an endpoint opens nothing: progress reports still need a role.
+    assert APIClient().get("/api/progress-reports/").status_code in (401, 403)
