@@ -16,8 +16,8 @@ from sapsmed.kpis import assessing
 from sapsmed.kpis.models import Kpi, KpiStateProfile, Observation, Target
 from sapsmed.kpis.shipped import KPI_DATA_DIR
 from sapsmed.kpis.shipped_files import ContextFigure, read_context
+from sapsmed.memo import memoised
 from sapsmed.plan.models import MemberState
-from sapsmed.plan.roadmap_selectors import memoised
 
 _LIST_FIELDS = ("id", "kpi_id", "state_id", "year", "value", "se", "ci_low", "ci_high", "status", "source", "note",
                 "confidence", "source_file", "source_row", "import_batch_id", "estimate_ref", "provenance",

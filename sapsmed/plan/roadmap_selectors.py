@@ -9,20 +9,18 @@ so they cannot disagree.
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import importlib
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.conf import settings
-from django.db import connection, models
+from django.db import models
 from django.db.models import CharField, F, Q, Value
 from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 
 from sapsmed.core.plan_diff import PlanDiff, diff_plans
 from sapsmed.core.sequencing import PredecessorCycleError, code_sort_key, topological_order
+from sapsmed.memo import tables_fingerprint
 from sapsmed.plan import roadmap_fields
 from sapsmed.plan.models import (
     CONFIDENCE_CHOICES,
@@ -57,65 +55,6 @@ def _triples(qs, kind: str, first, second):
     """A queryset as (kind, text, text) rows, so that different tables can be read in one UNION query."""
     return qs.order_by().annotate(k=Value(kind, output_field=CharField()), a=_text(first), b=_text(second)) \
         .values_list("k", "a", "b")
-
-
-def tables_fingerprint(tables) -> str:
-    """A digest that changes whenever a row of these tables is added, changed or removed, in one query.
-
-    A model with simple_history gives its history table's largest key (every save, delete and link change
-    adds a history row); any other table its row count, largest key and latest auto_now / auto_now_add
-    stamp. Keys are never reused (PostgreSQL sequences; AUTOINCREMENT on SQLite outside a rolled-back
-    transaction), so a write moves one of these numbers. Not seen: an in-place update of a table with neither
-    history nor an auto_now field (periods, pathways and types of measure renamed by a new load_plan, a
-    round's dates; no service edits those) until the server restarts. Each part reads an index or a small
-    table.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(_fingerprint_sql(connection.vendor, tuple(tables)))
-        row = cursor.fetchone()
-    return hashlib.sha256(repr((connection.settings_dict["NAME"], row)).encode()).hexdigest()[:24]
-
-
-@functools.cache
-def _fingerprint_sql(vendor: str, tables: tuple) -> str:
-    """The fingerprint's query, built once per set of tables (reading `Model.history` builds a manager)."""
-    quote = connection.ops.quote_name
-    parts = []
-    for model in tables:
-        history = getattr(model, "history", None)
-        if history is not None:
-            meta = history.model._meta
-            expressions = [f"MAX({quote(meta.pk.column)})"]
-        else:
-            meta = model._meta
-            expressions = ["COUNT(*)", f"MAX({quote(meta.pk.column)})"] + [
-                f"MAX({quote(f.column)})" for f in meta.concrete_fields
-                if isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add)]
-        table = quote(meta.db_table)
-        parts += [f"(SELECT {e} FROM {table})" for e in expressions]  # noqa: S608 - names from model metadata
-    return "SELECT " + ", ".join(parts)
-
-
-# Derived values by (name, fingerprint of their tables, arguments), kept in this process as live objects:
-# unpickling model instances from a cache backend costs more than a page may. A key moves with any write
-# to the tables read, so a kept value is never stale; a few values per name are kept.
-_MEMO: dict[str, dict[tuple, object]] = {}
-_MEMO_SIZE = 8
-
-
-def memoised(name: str, tables, arguments: tuple, compute):
-    """compute(), reused while `tables` are unchanged (settings.SAPSMED_MEMO_DERIVED; callers keep it read-only)."""
-    if not getattr(settings, "SAPSMED_MEMO_DERIVED", False):
-        return compute()
-    kept = _MEMO.setdefault(name, {})
-    key = (tables_fingerprint(tables), arguments)
-    value = kept.get(key)  # one lookup: another thread may clear the dict meanwhile (gthread workers)
-    if value is None:
-        value = compute()
-        if len(kept) >= _MEMO_SIZE:
-            kept.clear()
-        kept[key] = value
-    return value
 
 
 def plan_tables() -> list[type[models.Model]]:

@@ -1,16 +1,13 @@
 """Public roadmap pages: the timeline with filters (HTML, PDF, Excel), the template, versions and diffs."""
 
-import hashlib
 from urllib.parse import urlencode
 
-from django.conf import settings
-from django.contrib import messages
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from sapsmed import memo
 from sapsmed.accounts.policy import Perm, can
 from sapsmed.plan import roadmap_selectors as selectors
 from sapsmed.plan.roadmap_fields import present_diff
@@ -59,34 +56,18 @@ def _context(request) -> dict:
     return ctx
 
 
-def _page_key(request) -> str | None:
-    """The cache key of this visitor's page, or None when it must be drawn for them alone.
-
-    Only anonymous visitors without pending messages share pages: a signed-in page names its user and
-    carries a CSRF token. The key holds everything the page is drawn from: the URL, the plan's tables
-    and each line's progress status, so a cached page is never stale.
-    """
-    if not getattr(settings, "SAPSMED_MEMO_DERIVED", False) or request.user.is_authenticated:
-        return None
-    if len(messages.get_messages(request)):
-        return None
+def _statuses(request) -> list:
+    """Each line's progress status: the timeline shows it, so a kept page is keyed by it too."""
     statuses, _labels = selectors.latest_statuses()
-    data = repr((request.get_full_path(), selectors.plan_fingerprint(), sorted(statuses.items(), key=str)))
-    return "roadmap-page:" + hashlib.sha256(data.encode()).hexdigest()
+    return sorted(statuses.items(), key=str)
 
 
+@memo.public_page(selectors.plan_tables, extra_key=_statuses)
 def roadmap(request):
     params = _params(request)
     if len(params) != len(request.GET):  # the filter form sends empty fields: share the short URL instead
         return redirect(f"{reverse('roadmap')}?{urlencode(params)}" if params else reverse("roadmap"))
-    key = _page_key(request)
-    page = cache.get(key) if key else None
-    if page is not None:
-        return HttpResponse(page)
-    response = render(request, "plan/roadmap/timeline.html", _context(request))
-    if key and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
-        cache.set(key, response.content.decode())
-    return response
+    return render(request, "plan/roadmap/timeline.html", _context(request))
 
 
 def roadmap_pdf_download(request):

@@ -11,8 +11,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from sapsmed.core.sequencing import code_sort_key
+from sapsmed.memo import memoised
 from sapsmed.plan.models import ActionLine, ActionLineVersion, MemberState, StrategicGoal
-from sapsmed.plan.roadmap_selectors import memoised, plan_tables
+from sapsmed.plan.roadmap_selectors import plan_tables
 from sapsmed.plan.selectors import current_version
 from sapsmed.progress import charts, rules
 from sapsmed.progress.models import ProgressReport, ReportingRound, WorkflowStatus

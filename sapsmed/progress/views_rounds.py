@@ -4,12 +4,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from sapsmed.accounts.decorators import require
 from sapsmed.accounts.policy import Perm, can
-from sapsmed.progress import dashboards, exports, selectors, services
+from sapsmed.memo import memoised
+from sapsmed.progress import dashboards, exports, selectors, services, warning
 from sapsmed.progress.access import deny, may_view
 from sapsmed.progress.forms import ExceptionForm, LockForm, RoundForm
 from sapsmed.progress.services import ProgressError
@@ -117,7 +119,14 @@ def _filters(request) -> dashboards.WarningFilters:
 
 @require(Perm.DASHBOARD_VIEW)
 def early_warning(request):
-    return render(request, "progress/early_warning.html", dashboards.early_warning_page(_filters(request)))
+    filters = _filters(request)
+    ctx = dashboards.early_warning_page(filters)
+    # The table (hundreds of rows with the full plan) is the same for every role holder: draw it once per
+    # change of the assessment's inputs.
+    ctx["table"] = memoised("early-warning-table", warning.input_tables(),
+                            (filters, ctx["assessment"].as_of, ctx["assessment"].thresholds),
+                            lambda: render_to_string("progress/_warning_table.html", ctx))
+    return render(request, "progress/early_warning.html", ctx)
 
 
 @require(Perm.DASHBOARD_VIEW)

@@ -15,7 +15,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from sapsmed.core import early_warning as ew
-from sapsmed.plan.roadmap_selectors import memoised, plan_tables
+from sapsmed.memo import memoised
+from sapsmed.plan.roadmap_selectors import plan_tables
 from sapsmed.progress.models import Milestone, ProgressReport, ReportingRound
 from sapsmed.progress.selectors import champions_by_goal, goal_of, lines_in_force
 
@@ -123,7 +124,7 @@ def assess(as_of: date | None = None, *, accepted_only: bool = False) -> Assessm
     """Every (line, lead state) of the plan in force, assessed from submitted, validated and accepted reports.
 
     Reviews pass accepted_only: only reports the Secretariat accepted count in what a review tables.
-    The result is reused until one of its input tables changes (roadmap_selectors.memoised): read-only.
+    The result is reused until one of its input tables changes (sapsmed.memo.memoised): read-only.
     """
     as_of = as_of or timezone.localdate()
     th = thresholds()

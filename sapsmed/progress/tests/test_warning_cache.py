@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from sapsmed.plan import roadmap_selectors
+from sapsmed import memo
 from sapsmed.plan.tests.roadmap_helpers import add_lines
 from sapsmed.progress.tests.conftest import make_report, move
 from sapsmed.progress.warning import assess
@@ -25,11 +25,11 @@ BEHIND = {"percent_complete": 5, "planned_start": date(2024, 1, 1), "planned_end
 @pytest.fixture(autouse=True)
 def memo_on(settings):
     settings.SAPSMED_MEMO_DERIVED = True
-    roadmap_selectors._MEMO.clear()
+    memo._MEMO.clear()
     cache.clear()
     yield
     # Test transactions roll back and SQLite hands their keys out again: drop what this test kept.
-    roadmap_selectors._MEMO.clear()
+    memo._MEMO.clear()
     cache.clear()
 
 
