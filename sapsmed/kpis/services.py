@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Context, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from sapsmed.accounts.policy import Perm, can
 from sapsmed.kpis import rules
@@ -119,7 +119,16 @@ def observation_record(
     obs._change_reason = (reason or "").strip() or "Recorded"
     if user is not None:
         obs._history_user = user
-    obs.save()
+    try:
+        with transaction.atomic():  # a savepoint: on PostgreSQL the failed INSERT must not end the transaction
+            obs.save()
+    except IntegrityError:
+        if outcome != "created":
+            raise
+        # Another person created the same value after this one looked: theirs stays, this one is refused whole.
+        raise ValidationError(f"Someone else entered {kpi.code} for {state.name}, {year} at the same moment; "
+                              "nothing was saved. Reload the page to see their value and correct it if "
+                              "yours is right.") from None
     obs.refresh_from_db()
     obs.outcome = outcome
     return obs

@@ -153,3 +153,15 @@ def test_a_correction_typed_while_an_import_commits_is_kept_or_corrected_in_the_
     assert history in (["40", "39", "41"], ["40", "41", "39"])
     if history[-1] == "41":  # the import wrote last: its summary names the correction it replaced
         assert replaced(batch, 2019) == "39"
+
+
+@pytest.mark.django_db
+def test_a_value_someone_else_created_at_the_same_moment_is_kept_and_the_second_writer_is_told(monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    first = record_2019("40")
+    # The second writer looked before the first committed: it found no value and tries to create one.
+    monkeypatch.setattr(Observation.objects, "select_for_update", lambda: Observation.objects.none())
+    with pytest.raises(ValidationError, match="at the same moment; nothing was saved"):
+        record_2019("41")
+    assert stored(2019).value == Decimal("40") and stored(2019).pk == first.pk
