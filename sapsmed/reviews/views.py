@@ -17,6 +17,8 @@ from sapsmed.reviews.render import with_charts
 
 @require(Perm.DASHBOARD_VIEW)
 def review_list(request):
+    if request.method == "POST" and not can(request.user, Perm.REVIEW_MANAGE):
+        raise PermissionDenied("Only the ASEAN Secretariat creates reviews.")
     form = ReviewForm(request.POST or None) if can(request.user, Perm.REVIEW_MANAGE) else None
     if form is not None and request.method == "POST" and form.is_valid():
         review = services.review_create(user=request.user, **form.cleaned_data)

@@ -100,8 +100,7 @@ POST_MATRIX = [
      count(Token), False),
     ("reviews/", "/reviews/", static({"kind": "final", "title": "Final review", "cut_off": "2025-12-31",
                                       "kpi_year_from": 2016, "kpi_year_to": 2025, "plan_version": 1, "rounds": ""}),
-     # The list page ignores the creation form of a user who may not create.
-     "L 403 ok 200 200 200 200 200 200", count(Review), True),
+     SEC_ONLY, count(Review), True),
     ("reviews/<int:pk>/draft-amendment/", "/reviews/{review}/draft-amendment/", static({}), SEC_ONLY,
      count(Amendment), True),
     ("reviews/<int:pk>/generate/", "/reviews/{review}/generate/", static({}), SEC_ONLY, count(Job), True),
