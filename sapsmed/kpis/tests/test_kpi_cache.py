@@ -58,7 +58,8 @@ def test_the_public_scorecard_is_kept_whole_and_links_a_new_official_edition_at_
     with CaptureQueriesContext(connection) as ctx:
         assert client.get("/kpis/").content == first
     assert len(ctx.captured_queries) == 1  # the fingerprint: the page itself is kept
-    edition = scorecard_publish(user=personas["secretariat"], label="KPI scorecard, 20th ACCMSME", as_of=date(2026, 11, 20))
+    edition = scorecard_publish(user=personas["secretariat"], label="KPI scorecard, 20th ACCMSME",
+                                as_of=date(2026, 11, 20))
     assert "KPI scorecard, 20th ACCMSME" in client.get("/kpis/").content.decode()
     scorecard_edition_publish(edition=edition, user=personas["secretariat"], published=False)
     assert "KPI scorecard, 20th ACCMSME" not in client.get("/kpis/").content.decode()
