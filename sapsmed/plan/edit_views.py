@@ -1,5 +1,6 @@
 """Secretariat pages that edit the roadmap: create, change and retire action lines; import the workbook."""
 
+import json
 import re
 
 from django.contrib import messages
@@ -13,7 +14,7 @@ from sapsmed.core.tables import mark_errors
 from sapsmed.plan import roadmap_selectors as selectors
 from sapsmed.plan.models import ActionLineVersion
 from sapsmed.plan.roadmap_check import check_workbook
-from sapsmed.plan.roadmap_fields import present_diff
+from sapsmed.plan.roadmap_fields import normalise_terms, present_diff
 from sapsmed.plan.roadmap_forms import LineTermsForm, UploadForm, initial_from_terms
 from sapsmed.plan.roadmap_models import ImportStatus, RoadmapImport
 from sapsmed.plan.roadmap_services import (
@@ -66,16 +67,29 @@ def line_edit(request, code: str):
     current = plan[lv.action_line.code]
     form = LineTermsForm(request.POST or None, lookups=selectors.lookups(), plan=plan, code=lv.action_line.code,
                          initial=initial_from_terms(current))
+    # The terms as the person opened them travel with the form, so that saving over someone else's change
+    # made meanwhile is refused (StaleLine) instead of silently undoing it.
+    opened = request.POST.get("opened") if request.method == "POST" else json.dumps(normalise_terms(current))
     if request.method == "POST" and form.is_valid():
         try:
             changed = action_line_change(lv=lv, terms=form.terms, user=request.user,
-                                         reason=form.cleaned_data["reason"])
+                                         reason=form.cleaned_data["reason"], based_on=_terms_opened(opened))
         except RoadmapRefused as error:
             _refused(request, error)
         else:
             messages.success(request, "Saved." if changed else "Nothing changed.")
             return redirect("action_line", lv.action_line.code)
-    return render(request, "plan/roadmap/line_form.html", {"form": form, "lv": lv, "version": lv.plan_version})
+    return render(request, "plan/roadmap/line_form.html",
+                  {"form": form, "lv": lv, "version": lv.plan_version, "opened": opened})
+
+
+def _terms_opened(opened: str | None) -> dict | None:
+    """The terms the form was opened with; None (no check) for a form posted without them, e.g. by a script."""
+    try:
+        terms = json.loads(opened or "")
+    except ValueError:
+        return None
+    return terms if isinstance(terms, dict) else None
 
 
 @require(Perm.EDIT_PLAN)

@@ -114,3 +114,18 @@ def test_the_secretariat_sees_edit_and_retire_on_the_line_page_and_others_do_not
     html = client_for("secretariat").get("/action-lines/B-2-1.3/").content.decode()
     assert 'href="/action-lines/B-2-1.3/edit/"' in html and "Retire this line" in html
     assert "/edit/" not in client_for("champion_b").get("/action-lines/B-2-1.3/").content.decode()
+
+
+def test_of_two_people_editing_a_line_at_once_the_second_is_told_and_the_first_change_stays(client_for):
+    import re
+
+    first, second = client_for("secretariat"), client_for("secretariat")
+    opened = [re.search(r'name="opened" value="([^"]*)"', c.get("/action-lines/B-2-1.3/edit/").content.decode())
+              .group(1).replace("&quot;", '"') for c in (first, second)]
+    assert first.post("/action-lines/B-2-1.3/edit/", {**edit_data("B-2-1.3", task_force="Task force A"),
+                                                      "opened": opened[0]}).status_code == 302
+    response = second.post("/action-lines/B-2-1.3/edit/", {**edit_data("B-2-1.3", task_force="Task force B"),
+                                                           "opened": opened[1]})
+    assert response.status_code == 200
+    assert "was changed by someone else after you opened it" in response.content.decode()
+    assert "Task force A" in first.get("/action-lines/B-2-1.3/").content.decode()
