@@ -20,31 +20,44 @@ from sapsmed.plan.roadmap_selectors import version_snapshot
 
 
 def add_lines(n: int, *, goal: str = "B", start: int = 50) -> list[ActionLineVersion]:
-    """n extra lines spread over the goal's actions, each with leads, proponents, measures and a predecessor."""
+    """n extra lines spread over the goal's actions, each with leads, proponents, measures and a predecessor.
+
+    Written in bulk (with their history rows, which the derived-value fingerprint reads): one `.set()` per
+    link and line made the query-count tests spend most of their time here.
+    """
+    from simple_history.utils import bulk_create_with_history
+
     version = PlanVersion.objects.order_by("-number").first()
     actions = list(Action.objects.filter(outcome__goal__code=goal).order_by("code"))
     states = list(MemberState.objects.order_by("iso3")[:3])
     measures = list(TypeOfMeasure.objects.order_by("number")[:2])
     organisation = Organisation.objects.get(code="ASEC")
     pathway = Pathway.objects.get(code="inclusive")
-    created, previous = [], None
+    lines = []
     for i in range(n):
         action = actions[i % len(actions)]
-        number = start + i
-        line = ActionLine.objects.create(action=action, code=f"{action.code}.{number}", line_no=number)
-        lv = ActionLineVersion.objects.create(
-            action_line=line, plan_version=version, title=f"Synthetic test line {number}", source="test data",
+        lines.append(ActionLine(action=action, code=f"{action.code}.{start + i}", line_no=start + i))
+    lines = bulk_create_with_history(lines, ActionLine)
+    lines = list(ActionLine.objects.filter(code__in=[line.code for line in lines]).order_by("line_no"))
+    created = bulk_create_with_history([
+        ActionLineVersion(
+            action_line=line, plan_version=version, title=f"Synthetic test line {line.line_no}", source="test data",
             start_year=2016 + i % 5, target_year=2020 + i % 6, required_time="medium-term", pathway=pathway,
-            implementation_level="regional",
-        )
-        lv.lead_states.set(states)
-        lv.proponent_states.set(states[:1])
-        lv.proponent_organisations.set([organisation])
-        lv.types_of_measure.set(measures)
-        if previous is not None:
-            lv.predecessors.set([previous])
-        previous = line
-        created.append(lv)
+            implementation_level="regional")
+        for i, line in enumerate(lines)], ActionLineVersion)
+    created = list(ActionLineVersion.objects.filter(action_line__in=lines, plan_version=version)
+                   .order_by("action_line__line_no"))
+    links = {
+        "lead_states": ("memberstate", states), "proponent_states": ("memberstate", states[:1]),
+        "proponent_organisations": ("organisation", [organisation]), "types_of_measure": ("typeofmeasure", measures),
+    }
+    for field, (target, objects) in links.items():
+        through = getattr(ActionLineVersion, field).through
+        through.objects.bulk_create([through(actionlineversion=lv, **{target: obj})
+                                     for lv in created for obj in objects])
+    through = ActionLineVersion.predecessors.through
+    through.objects.bulk_create([through(actionlineversion=lv, actionline=previous)
+                                 for lv, previous in zip(created[1:], lines, strict=False)])
     return created
 
 
