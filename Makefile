@@ -29,19 +29,22 @@ serve: setup
 
 ## test: install, lint, then run the whole suite on SQLite and on PostgreSQL
 # The two runs go side by side (one per core); each keeps its own media folder so their files
-# cannot collide, and --output-sync prints each run's report whole when it ends.
+# cannot collide, and --output-sync prints each run's report whole when it ends. Every test that
+# touches the database runs on both. The pure core tests (sapsmed/core: no database, by rule) run
+# once, with SQLite; the browser tests once, against PostgreSQL, the production database.
 test: setup system-deps lint
 	$(PY) scripts/check_postgres.py "$(PG_URL)"
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
 
 test-sqlite:
-	@echo "== test suite on SQLite"
+	@echo "== test suite on SQLite (browser tests: in the PostgreSQL run)"
 	SAPSMED_ENV=test MEDIA_ROOT="$(CURDIR)/var/test-media-sqlite" \
-	  DATABASE_URL="sqlite:///$(CURDIR)/var/test.sqlite3" $(VENV)/bin/pytest
+	  DATABASE_URL="sqlite:///$(CURDIR)/var/test.sqlite3" $(VENV)/bin/pytest --ignore=e2e
 
 test-postgres:
-	@echo "== test suite on PostgreSQL ($(PG_URL))"
-	SAPSMED_ENV=test MEDIA_ROOT="$(CURDIR)/var/test-media-postgres" DATABASE_URL="$(PG_URL)" $(VENV)/bin/pytest
+	@echo "== test suite on PostgreSQL ($(PG_URL)) (pure core tests: in the SQLite run)"
+	SAPSMED_ENV=test MEDIA_ROOT="$(CURDIR)/var/test-media-postgres" DATABASE_URL="$(PG_URL)" \
+	  $(VENV)/bin/pytest --ignore=sapsmed/core
 
 lint: setup
 	$(VENV)/bin/ruff check .
