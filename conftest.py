@@ -61,3 +61,19 @@ def client_for(client, personas):
         return c
 
     return make
+
+
+@pytest.fixture
+def memo_on(settings):
+    """Derived values and public pages kept between requests, as in production (tests run with it off)."""
+    from django.core.cache import cache
+
+    from sapsmed import memo
+
+    settings.SAPSMED_MEMO_DERIVED = True
+    memo._MEMO.clear()
+    cache.clear()
+    yield
+    # Test transactions roll back and SQLite hands their keys out again: drop what this test kept.
+    memo._MEMO.clear()
+    cache.clear()

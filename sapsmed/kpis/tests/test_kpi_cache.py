@@ -3,25 +3,14 @@
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 
-from sapsmed import memo
 from sapsmed.kpis import selectors
 from sapsmed.kpis.models import Kpi
 from sapsmed.kpis.services import observation_record
 from sapsmed.plan.models import MemberState
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("memo_on")]
 
-
-@pytest.fixture(autouse=True)
-def memo_on(settings):
-    settings.SAPSMED_MEMO_DERIVED = True
-    memo._MEMO.clear()
-    cache.clear()
-    yield
-    memo._MEMO.clear()  # rolled-back test data must not be found by a later test
-    cache.clear()
 
 
 def cell(card, code, iso3):

@@ -8,29 +8,17 @@ through the services shows on the very next request, and a kept page asks a fixe
 from datetime import date
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from sapsmed import memo
 from sapsmed.plan.tests.roadmap_helpers import add_lines
 from sapsmed.progress.tests.conftest import make_report, move
 from sapsmed.progress.warning import assess
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("memo_on")]
 
 BEHIND = {"percent_complete": 5, "planned_start": date(2024, 1, 1), "planned_end": date(2026, 12, 31)}
 
-
-@pytest.fixture(autouse=True)
-def memo_on(settings):
-    settings.SAPSMED_MEMO_DERIVED = True
-    memo._MEMO.clear()
-    cache.clear()
-    yield
-    # Test transactions roll back and SQLite hands their keys out again: drop what this test kept.
-    memo._MEMO.clear()
-    cache.clear()
 
 
 def row_of(html: str, code: str) -> str:
