@@ -83,9 +83,9 @@ def naive_page(request):
     """Peer: the timeline template filled from an unplanned queryset (N+1 queries)."""
     from django.shortcuts import render
 
+    from sapsmed.core.roadmap_rules import line_years
     from sapsmed.plan import roadmap_selectors as rs
     from sapsmed.plan.models import ActionLineVersion, Period, PlanVersion
-    from sapsmed.plan.roadmap_rules import line_years
 
     version = PlanVersion.objects.order_by("-number").first()
     plan = version.plan

@@ -5,6 +5,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from sapsmed.accounts.admin_site import PolicyModelAdmin, ReadOnlyPolicyAdmin
+from sapsmed.core.roadmap_rules import sequence_errors
 from sapsmed.plan.models import (
     Action,
     ActionLine,
@@ -21,7 +22,6 @@ from sapsmed.plan.models import (
     TypeOfMeasure,
 )
 from sapsmed.plan.roadmap_models import Amendment, RoadmapImport
-from sapsmed.plan.roadmap_rules import sequence_errors
 from sapsmed.plan.roadmap_selectors import version_snapshot
 
 _M2M = ("lead_states", "proponent_states", "proponent_organisations", "types_of_measure", "predecessors")

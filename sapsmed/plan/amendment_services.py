@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from sapsmed.core import roadmap_fields as rf
 from sapsmed.core.plan_diff import AmendmentError, PlanDiff, apply_changes, diff_plans, parse_amendment
-from sapsmed.plan import roadmap_fields as rf
+from sapsmed.core.roadmap_rules import line_number
 from sapsmed.plan.models import Action, ActionLine, Plan, PlanVersion
 from sapsmed.plan.roadmap_check import check_line, check_plan
 from sapsmed.plan.roadmap_models import Amendment, AmendmentStatus
-from sapsmed.plan.roadmap_rules import line_number
 from sapsmed.plan.roadmap_selectors import lookups, version_numbered, version_snapshot
 from sapsmed.plan.roadmap_services import CodeRefs, RoadmapRefused, audit_stamp
 from sapsmed.plan.version_copy import version_lines_create

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_POST
 
 from sapsmed.accounts.decorators import require
 from sapsmed.accounts.policy import Perm, can
+from sapsmed.core import roadmap_fields as rf
 from sapsmed.core.plan_diff import AmendmentError, apply_changes, parse_amendment, same_value
-from sapsmed.plan import roadmap_fields as rf
 from sapsmed.plan import roadmap_selectors as selectors
 from sapsmed.plan.amendment_services import (
     amendment_approve,

@@ -10,11 +10,11 @@ from django.views.decorators.http import require_POST
 
 from sapsmed.accounts.decorators import require
 from sapsmed.accounts.policy import Perm
+from sapsmed.core.roadmap_fields import normalise_terms, present_diff
 from sapsmed.core.tables import mark_errors
 from sapsmed.plan import roadmap_selectors as selectors
 from sapsmed.plan.models import ActionLineVersion
 from sapsmed.plan.roadmap_check import check_workbook
-from sapsmed.plan.roadmap_fields import normalise_terms, present_diff
 from sapsmed.plan.roadmap_forms import LineTermsForm, UploadForm, initial_from_terms
 from sapsmed.plan.roadmap_models import ImportStatus, RoadmapImport
 from sapsmed.plan.roadmap_services import (

@@ -11,10 +11,10 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from sapsmed.core import roadmap_fields as rf
 from sapsmed.core.plan_diff import PlanDiff, diff_plans, same_value
+from sapsmed.core.roadmap_rules import check_identity, check_terms, sequence_errors, sequence_warnings
 from sapsmed.core.tables import CellError, Issue, read_table
-from sapsmed.plan import roadmap_fields as rf
-from sapsmed.plan.roadmap_rules import check_identity, check_terms, sequence_errors, sequence_warnings
 from sapsmed.plan.roadmap_selectors import Lookups
 from sapsmed.plan.roadmap_workbook import roadmap_sheet, terms_from_record
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from django import forms
 
-from sapsmed.plan import roadmap_fields as rf
+from sapsmed.core import roadmap_fields as rf
 from sapsmed.plan.models import CONFIDENCE_CHOICES, Action, FundingSource, ImplementationLevel, RequiredTime
 from sapsmed.plan.roadmap_check import check_line
 from sapsmed.plan.roadmap_selectors import Lookups

@@ -18,10 +18,11 @@ from django.db.models import CharField, F, Q, Value
 from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 
+from sapsmed.core import roadmap_fields
 from sapsmed.core.plan_diff import PlanDiff, diff_plans
+from sapsmed.core.roadmap_rules import line_years
 from sapsmed.core.sequencing import PredecessorCycleError, code_sort_key, topological_order
 from sapsmed.memo import tables_fingerprint
-from sapsmed.plan import roadmap_fields
 from sapsmed.plan.models import (
     CONFIDENCE_CHOICES,
     Action,
@@ -39,7 +40,6 @@ from sapsmed.plan.models import (
     StrategicGoal,
     TypeOfMeasure,
 )
-from sapsmed.plan.roadmap_rules import line_years
 
 # Each list field of the terms: the through table's path to the stable code it holds.
 _LIST_PATHS = (("lead_states", "memberstate__iso3"), ("proponent_states", "memberstate__iso3"),

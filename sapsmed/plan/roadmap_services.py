@@ -14,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from sapsmed.plan import roadmap_fields as rf
+from sapsmed.core import roadmap_fields as rf
+from sapsmed.core.roadmap_rules import line_number
 from sapsmed.plan.models import (
     Action,
     ActionLine,
@@ -27,7 +28,6 @@ from sapsmed.plan.models import (
 )
 from sapsmed.plan.roadmap_check import check_line, check_workbook, same_terms
 from sapsmed.plan.roadmap_models import ImportStatus, RoadmapImport
-from sapsmed.plan.roadmap_rules import line_number
 from sapsmed.plan.roadmap_selectors import lookups, version_snapshot
 from sapsmed.plan.version_copy import version_lines_create
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from sapsmed import memo
 from sapsmed.accounts.policy import Perm, can
+from sapsmed.core.roadmap_fields import present_diff
 from sapsmed.plan import roadmap_selectors as selectors
-from sapsmed.plan.roadmap_fields import present_diff
 from sapsmed.plan.roadmap_pdf import roadmap_pdf
 from sapsmed.plan.roadmap_workbook import blank_template, export_workbook
 

@@ -14,8 +14,9 @@ from decimal import Decimal
 from openpyxl import load_workbook
 from openpyxl.styles import Font, PatternFill
 
+from sapsmed.core import roadmap_fields as rf
+from sapsmed.core.roadmap_rules import line_years
 from sapsmed.core.tables import Column, Sheet, write_template
-from sapsmed.plan import roadmap_fields as rf
 from sapsmed.plan.models import (
     CONFIDENCE_CHOICES,
     ActionLineVersion,
@@ -23,7 +24,6 @@ from sapsmed.plan.models import (
     ImplementationLevel,
     RequiredTime,
 )
-from sapsmed.plan.roadmap_rules import line_years
 from sapsmed.plan.roadmap_selectors import Lookups
 
 SHEET = "Action lines"

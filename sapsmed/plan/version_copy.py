@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.apps import apps
 from simple_history.utils import bulk_create_with_history
 
-from sapsmed.plan import roadmap_fields as rf
+from sapsmed.core import roadmap_fields as rf
 from sapsmed.plan.models import ActionLineVersion, PlanVersion
 
 _SCALARS = tuple(f.name for f in rf.TERMS if f.kind != "list" and f.name != "pathway")

@@ -5,8 +5,8 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from sapsmed.core.roadmap_fields import present_diff
 from sapsmed.plan.roadmap_check import check_workbook
-from sapsmed.plan.roadmap_fields import present_diff
 from sapsmed.plan.roadmap_selectors import lookups, version_numbered, version_snapshot
 from sapsmed.plan.roadmap_services import RoadmapRefused, roadmap_import_commit, roadmap_import_upload
 

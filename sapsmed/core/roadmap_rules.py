@@ -20,8 +20,8 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from sapsmed.core.roadmap_fields import CODE_PATTERN
 from sapsmed.core.sequencing import IssueLevel, SequenceIssue, validate_predecessors
-from sapsmed.plan.roadmap_fields import CODE_PATTERN
 
 _CODE = re.compile(CODE_PATTERN)
 _CURRENCY = re.compile(r"[A-Z]{3}")

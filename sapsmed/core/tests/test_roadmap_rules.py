@@ -3,8 +3,8 @@
 from decimal import Decimal
 
 from sapsmed.core.plan_diff import diff_plans
-from sapsmed.plan.roadmap_fields import normalise_terms, present_diff, show
-from sapsmed.plan.roadmap_rules import check_identity, check_terms, line_years, sequence_errors, sequence_warnings
+from sapsmed.core.roadmap_fields import normalise_terms, present_diff, show
+from sapsmed.core.roadmap_rules import check_identity, check_terms, line_years, sequence_errors, sequence_warnings
 
 GOALS = ["A", "B", "C", "D", "E"]
 ACTIONS = {"B-2-1": "B", "A-1-2": "A"}
