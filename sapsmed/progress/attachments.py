@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import transaction
 
 from sapsmed.core.tables.files import FileProblem
-from sapsmed.core.tables.files import _refuse_bomb as refuse_bomb
+from sapsmed.core.tables.files import refuse_zip_bomb as refuse_bomb
 from sapsmed.progress import rules
 from sapsmed.progress.access import may_edit
 from sapsmed.progress.models import Attachment, ProgressReport

@@ -118,7 +118,7 @@ def check_content(source: Path, name: str) -> None:
     """Refuse a file whose content is not what its name says, and a workbook that is a decompression bomb,
     before any reader opens it (the importers' zip check, so a small file cannot expand to fill memory)."""
     from sapsmed.core.tables.files import FileProblem
-    from sapsmed.core.tables.files import _refuse_bomb as refuse_bomb
+    from sapsmed.core.tables.files import refuse_zip_bomb as refuse_bomb
 
     suffix = Path(name).suffix.lower()
     with source.open("rb") as fh:

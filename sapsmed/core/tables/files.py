@@ -111,7 +111,7 @@ def _content(data: bytes) -> tuple[str, str]:
         except Exception:  # noqa: BLE001 - zipfile raises many types (NotImplementedError for a crafted
             # version field, found by fuzzing, EOFError, struct.error...): every one means a damaged archive
             return "other", "a damaged zip archive"
-        _refuse_bomb(infos)
+        refuse_zip_bomb(infos)
         names = [info.filename for info in infos]
         folders = {name.split("/", 1)[0] for name in names}
         if "[Content_Types].xml" in names and "xl" in folders:
@@ -140,7 +140,7 @@ def _content(data: bytes) -> tuple[str, str]:
     return "text", "plain text (perhaps a text or CSV file renamed)"
 
 
-def _refuse_bomb(infos: list[zipfile.ZipInfo]) -> None:
+def refuse_zip_bomb(infos: list[zipfile.ZipInfo]) -> None:
     expanded = sum(info.file_size for info in infos)
     worst = max((info.file_size / max(info.compress_size, 1) for info in infos), default=0)
     if len(infos) > MAX_ZIP_PARTS or expanded > MAX_EXPANDED_BYTES or worst > MAX_COMPRESSION_RATIO:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import io
 import os
+import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, time, timedelta
 from decimal import Decimal
@@ -256,9 +257,17 @@ def _instructions(book: Workbook, schema: Sheet, title: str | None, notes: Seque
 
 
 def mark_errors(original_xlsx_bytes: bytes, errors: Iterable[CellError]) -> bytes:
-    """The user's workbook with each bad cell filled and commented, and an Errors sheet listing all."""
+    """The user's workbook with each bad cell filled and commented, and an Errors sheet listing all.
+
+    A workbook that would expand beyond what data needs is never opened (ValueError, as for a non-workbook).
+    """
+    from sapsmed.core.tables.files import FileProblem, refuse_zip_bomb  # files imports nothing of this module
+
     try:
+        refuse_zip_bomb(zipfile.ZipFile(io.BytesIO(original_xlsx_bytes)).infolist())
         book = load_workbook(io.BytesIO(original_xlsx_bytes))
+    except FileProblem as error:
+        raise ValueError(f"mark_errors refused the workbook: {error}") from error
     except Exception as error:  # openpyxl raises many types for a non-workbook; callers need one
         raise ValueError("mark_errors needs the original .xlsx workbook") from error
     problems = list(errors)

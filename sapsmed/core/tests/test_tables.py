@@ -323,6 +323,18 @@ def test_marked_errors_come_back_in_the_users_own_workbook():
     assert book["Errors"]["B2"].hyperlink.location == "'Action lines'!C3"
 
 
+def test_a_workbook_that_would_expand_like_a_bomb_is_never_opened_to_mark_its_errors(monkeypatch):
+    import zipfile
+
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * 20_000_000)  # compresses about 1,000 times
+    monkeypatch.setattr(openpyxl.reader.excel.ExcelReader, "read", lambda self: pytest.fail("the bomb was opened"))
+    with pytest.raises(ValueError, match="would expand to 20 MB"):
+        mark_errors(bomb.getvalue(), [])
+
+
 def test_a_template_explains_each_column_and_reads_back_its_own_rows(tmp_path):
     path = tmp_path / "template.xlsx"
     row = {"Code": "A-1-1.10", "Title": "=cmd()", "Target year": 2018, "Status": "Delayed", "Priority": False,
