@@ -19,3 +19,13 @@ def field_errors(messages, field_of) -> serializers.ValidationError:
         text = message[0].upper() + message[1:] if message else message
         errors.setdefault(field_of(message) or "non_field_errors", []).append(text)
     return serializers.ValidationError(errors)
+
+
+class CodeField(serializers.SlugRelatedField):
+    """An object named by its code. A code with a NUL character names nothing: PostgreSQL cannot even look
+    for one (DRF's CharField refuses them, its SlugRelatedField does not), so it is refused as invalid here."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data.replace("\x00", "\\0"))
+        return super().to_internal_value(data)

@@ -10,7 +10,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from sapsmed.accounts.policy import Perm, can
-from sapsmed.api.errors import field_errors
+from sapsmed.api.errors import CodeField, field_errors
 from sapsmed.api.permissions import PublicRead, PublicReadScopedWrite
 from sapsmed.kpis import selectors, services
 from sapsmed.kpis.models import VALUE_DECIMALS, VALUE_DIGITS, Kpi, Observation, ObservationStatus, Target
@@ -46,8 +46,8 @@ class ObservationCorrectionSerializer(serializers.Serializer):
 
 
 class ObservationEntrySerializer(ObservationCorrectionSerializer):
-    kpi = serializers.SlugRelatedField(queryset=Kpi.objects.all(), slug_field="code")
-    state = serializers.SlugRelatedField(queryset=MemberState.objects.all(), slug_field="iso3")
+    kpi = CodeField(queryset=Kpi.objects.all(), slug_field="code")
+    state = CodeField(queryset=MemberState.objects.all(), slug_field="iso3")
     year = serializers.IntegerField(min_value=0, max_value=32767)
 
 

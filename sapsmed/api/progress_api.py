@@ -14,7 +14,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from sapsmed.accounts.policy import Perm, can
-from sapsmed.api.errors import Conflict
+from sapsmed.api.errors import CodeField, Conflict
 from sapsmed.api.permissions import RoleHolderReadScopedWrite, SignedInWithRole
 from sapsmed.core.workflow import TRANSITIONS, Action, TransitionRefused
 from sapsmed.plan.models import ActionLine, MemberState
@@ -100,9 +100,9 @@ class ReportValuesSerializer(serializers.ModelSerializer):
 
 
 class ReportCreateSerializer(ReportValuesSerializer):
-    round = serializers.SlugRelatedField(queryset=ReportingRound.objects.all(), slug_field="name")
-    action_line = serializers.SlugRelatedField(queryset=ActionLine.objects.all(), slug_field="code")
-    member_state = serializers.SlugRelatedField(queryset=MemberState.objects.all(), slug_field="iso3")
+    round = CodeField(queryset=ReportingRound.objects.all(), slug_field="name")
+    action_line = CodeField(queryset=ActionLine.objects.all(), slug_field="code")
+    member_state = CodeField(queryset=MemberState.objects.all(), slug_field="iso3")
 
     class Meta(ReportValuesSerializer.Meta):
         fields = ["round", "action_line", "member_state", *ReportValuesSerializer.Meta.fields]
@@ -114,9 +114,9 @@ class _RevisionPart(serializers.Serializer):
 
 
 class _KeysPart(_RevisionPart):
-    round = serializers.SlugRelatedField(queryset=ReportingRound.objects.all(), slug_field="name")
-    action_line = serializers.SlugRelatedField(queryset=ActionLine.objects.all(), slug_field="code")
-    member_state = serializers.SlugRelatedField(queryset=MemberState.objects.all(), slug_field="iso3")
+    round = CodeField(queryset=ReportingRound.objects.all(), slug_field="name")
+    action_line = CodeField(queryset=ActionLine.objects.all(), slug_field="code")
+    member_state = CodeField(queryset=MemberState.objects.all(), slug_field="iso3")
 
 
 class TransitionRequestSerializer(serializers.Serializer):

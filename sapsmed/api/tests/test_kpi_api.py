@@ -102,3 +102,9 @@ def test_targets_are_read_only(api_for, personas):
     assert [(r["kpi"], r["state"], Decimal(r["value"])) for r in rows] == [("KPI-E2", "MYS", Decimal("60"))]
     assert api_for("anonymous").get("/api/targets/", {"regional": "true"}).json()["count"] == 0
     assert api_for("secretariat").post("/api/targets/", {}, format="json").status_code == 403
+
+
+def test_a_code_with_a_nul_character_is_refused_as_naming_nothing(api_for):
+    body = {"kpi": "KPI-E2\x00", "state": "MYS", "year": 2019, "value": "51.8", "source": "DOSM"}
+    response = api_for("secretariat").post("/api/observations/", body, format="json")
+    assert response.status_code == 400 and "kpi" in response.json()

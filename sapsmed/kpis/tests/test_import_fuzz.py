@@ -6,6 +6,7 @@ imported again, changes nothing.
 """
 
 import csv
+import functools
 import hashlib
 import io
 from decimal import Decimal
@@ -31,6 +32,7 @@ ROWS = [("KPI-E1", "MYS", 2019, Decimal("48.4")), ("KPI-E1", "MYS", 2020, Decima
 YEARS = [str(y) for y in range(1960, 2025)]
 
 
+@functools.cache  # the same bytes every example: an xlsx written twice differs in its timestamps
 def template_filled() -> bytes:
     """The import template the KPI pages offer, filled in as a focal point would."""
     kpis = {k.code: k for k in Kpi.objects.all()}

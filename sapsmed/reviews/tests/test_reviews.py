@@ -47,7 +47,7 @@ def generate(client, review):
 def test_the_secretariat_creates_a_review_and_others_cannot(client_for):
     data = {"kind": "final", "title": "Final review", "cut_off": "2025-12-31", "kpi_year_from": 2016,
             "kpi_year_to": 2025, "plan_version": PlanVersion.objects.get(number=1).pk, "rounds": ""}
-    assert client_for("champion_b").post("/reviews/", data).status_code == 200
+    assert client_for("champion_b").post("/reviews/", data).status_code == 403
     assert not Review.objects.filter(title="Final review").exists()
     response = client_for("secretariat").post("/reviews/", data)
     assert response.status_code == 302 and Review.objects.filter(title="Final review").exists()
