@@ -4,6 +4,7 @@ from django.db.models import Prefetch
 from rest_framework import serializers, viewsets
 
 from sapsmed.api.permissions import PublicReadSecretariatWrite
+from sapsmed.api.plain_rows import line_page
 from sapsmed.kpis.models import Kpi
 from sapsmed.plan.models import Action, ActionLineVersion, DesiredOutcome, MemberState, PlanVersion, StrategicGoal
 from sapsmed.plan.selectors import current_version
@@ -139,6 +140,12 @@ class ActionLineViewSet(viewsets.ReadOnlyModelViewSet):
             .prefetch_related("lead_states", "types_of_measure")
             .order_by("action_line__code")
         )
+
+    def list(self, request, *args, **kwargs):
+        # The page's keys first, then plain rows: the serializer's own answer for each line, a third of the time.
+        keys = self.paginate_queryset(self.filter_queryset(self.get_queryset()).prefetch_related(None)
+                                      .values_list("pk", flat=True))
+        return self.get_paginated_response(line_page(list(keys), self.get_serializer(many=True)))
 
 
 class KpiViewSet(viewsets.ReadOnlyModelViewSet):

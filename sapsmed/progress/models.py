@@ -170,7 +170,9 @@ class Milestone(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["report", "position", "pk"]
+        # report_id, not report: ordering by the relation would pull in the report's own ordering (a join
+        # over rounds, lines and states in every prefetch of a page of reports' milestones).
+        ordering = ["report_id", "position", "pk"]
 
     def __str__(self) -> str:
         return self.name
@@ -210,7 +212,7 @@ class ReportTransition(models.Model):
     is_demo = models.BooleanField(default=False)
 
     class Meta:
-        ordering = ["report", "at", "pk"]
+        ordering = ["report_id", "at", "pk"]  # report_id: no join to the report's ordering (see Milestone)
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.at:%Y-%m-%d}"
