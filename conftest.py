@@ -1,8 +1,19 @@
 """Shared test fixtures: the real plan loaded once per session, and one user per role (personas)."""
 
+import gc
+
 import pytest
 
+from sapsmed.gc_tuning import tune_for_serving
+
 PASSWORD = "persona-password"  # noqa: S105 - test-only credential
+
+
+def pytest_collection_finish(session):
+    """The collector tuned as in a serving process (sapsmed/gc_tuning.py): the suite's heap of loaded modules,
+    test modules and fixtures is frozen, so full collections do not walk it again (progress and plan tests:
+    71 s -> 65 s)."""
+    tune_for_serving()
 
 
 @pytest.fixture(scope="session")
@@ -12,6 +23,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         plan_load()
+    yield
+    # Before the test database is dropped: a connection a test dropped without closing (in a reference
+    # cycle) is closed now, not whenever the tuned collector would have got to it; PostgreSQL refuses to
+    # drop a database another session is using.
+    gc.collect()
 
 
 def _persona(username, role=None, **scope):
