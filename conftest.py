@@ -1,7 +1,5 @@
 """Shared test fixtures: the real plan loaded once per session, and one user per role (personas)."""
 
-import gc
-
 import pytest
 
 from sapsmed.gc_tuning import tune_for_serving
@@ -23,11 +21,6 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         plan_load()
-    yield
-    # Before the test database is dropped: a connection a test dropped without closing (in a reference
-    # cycle) is closed now, not whenever the tuned collector would have got to it; PostgreSQL refuses to
-    # drop a database another session is using.
-    gc.collect()
 
 
 def _persona(username, role=None, **scope):

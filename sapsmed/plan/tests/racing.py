@@ -106,4 +106,7 @@ def committed_database(django_db_blocker):
                          for m, pks in added.items() if pks}
                 if not added:
                     break
+            # The clean-up's own connection: after the browser tests (Playwright's loop still running) it is
+            # this fixture's context's alone, and left open it keeps PostgreSQL from dropping the test database.
+            connections.close_all()
             assert not added, f"rows left behind by a concurrency test: {added}"
