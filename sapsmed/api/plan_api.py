@@ -4,7 +4,7 @@ from django.db.models import Prefetch
 from rest_framework import serializers, viewsets
 
 from sapsmed.api.permissions import PublicReadSecretariatWrite
-from sapsmed.api.plain_rows import line_page
+from sapsmed.api.plain_rows import PlainRowsList, line_page
 from sapsmed.kpis.models import Kpi
 from sapsmed.plan.models import Action, ActionLineVersion, DesiredOutcome, MemberState, PlanVersion, StrategicGoal
 from sapsmed.plan.selectors import current_version
@@ -116,10 +116,11 @@ class PlanVersionViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "number"
 
 
-class ActionLineViewSet(viewsets.ReadOnlyModelViewSet):
+class ActionLineViewSet(PlainRowsList, viewsets.ReadOnlyModelViewSet):
     """Action lines as they stand in a plan version (`?version=N`; default: the version in force)."""
 
     serializer_class = ActionLineSerializer
+    plain_page = staticmethod(line_page)
     permission_classes = [PublicReadSecretariatWrite]
     lookup_field = "action_line__code"
     lookup_url_kwarg = "code"
@@ -140,12 +141,6 @@ class ActionLineViewSet(viewsets.ReadOnlyModelViewSet):
             .prefetch_related("lead_states", "types_of_measure")
             .order_by("action_line__code")
         )
-
-    def list(self, request, *args, **kwargs):
-        # The page's keys first, then plain rows: the serializer's own answer for each line, a third of the time.
-        keys = self.paginate_queryset(self.filter_queryset(self.get_queryset()).prefetch_related(None)
-                                      .values_list("pk", flat=True))
-        return self.get_paginated_response(line_page(list(keys), self.get_serializer(many=True)))
 
 
 class KpiViewSet(viewsets.ReadOnlyModelViewSet):

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from sapsmed.accounts.policy import Perm, can
 from sapsmed.api.errors import CodeField, Conflict
 from sapsmed.api.permissions import RoleHolderReadScopedWrite, SignedInWithRole
-from sapsmed.api.plain_rows import report_page
+from sapsmed.api.plain_rows import PlainRowsList, report_page
 from sapsmed.core.workflow import TRANSITIONS, Action, TransitionRefused
 from sapsmed.plan.models import ActionLine, MemberState
 from sapsmed.progress import rules, selectors, services
@@ -178,11 +178,13 @@ def _refusal(exc: Exception):
     return serializers.ValidationError({"non_field_errors": [str(exc)]})
 
 
-class ProgressReportViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ProgressReportViewSet(PlainRowsList, mixins.CreateModelMixin, mixins.UpdateModelMixin,
+                            viewsets.ReadOnlyModelViewSet):
     """Progress reports within your scope. Proponents write drafts (POST, PUT/PATCH with the revision read);
     workflow actions are POST …/{id}/submit|withdraw|validate|return|accept/ and answer the moved report."""
 
     serializer_class = ReportSerializer
+    plain_page = staticmethod(report_page)
     permission_classes = [RoleHolderReadScopedWrite]
     filterset_fields = {"round__name": ["exact"], "action_line__code": ["exact"], "member_state__iso3": ["exact"],
                         "workflow_status": ["exact"], "action_line__action__outcome__goal__code": ["exact"],
@@ -200,13 +202,6 @@ class ProgressReportViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, vi
         reports = (ProgressReport.objects.select_related(*selectors.REPORT_RELATED)
                    .prefetch_related("milestones", "transitions__by").order_by("round__opens_on", "pk"))
         return visible_reports(self.request.user, reports)
-
-    def list(self, request, *args, **kwargs):
-        # The page's keys in a narrow query (PostgreSQL need not sort every joined wide row to keep 100),
-        # then the page as plain rows: the same answer as the serializer's, a third of the time.
-        keys = self.paginate_queryset(self.filter_queryset(self.get_queryset()).prefetch_related(None)
-                                      .values_list("pk", flat=True))
-        return self.get_paginated_response(report_page(list(keys), self.get_serializer(many=True)))
 
     def _save(self, *, rnd, line, state, data, revision, reason):
         milestones = data.pop("milestones")
