@@ -11,10 +11,12 @@ import os
 import random
 
 from locust import HttpUser, between, task
+from paths import api_lists, roadmap_filters  # beside this file (locust puts its folder on the path)
 
 FIXTURE = json.loads(open(os.environ["LOAD_FIXTURE"]).read())  # noqa: SIM115 - read once at import
 PROXY = {"X-Forwarded-Proto": "https"}
 THINK = between(1, 3)
+FILTERS = roadmap_filters(FIXTURE["goals"])
 
 
 def _get(user: HttpUser, path: str, name: str | None = None, **headers) -> None:
@@ -41,8 +43,7 @@ class PublicReader(HttpUser):
 
     @task(2)
     def roadmap_filtered(self):
-        goal = random.choice(FIXTURE["goals"])
-        filters = random.choice([f"goal={goal}", "champion=MYS&period=P2", "state=THA", "pathway=inclusive"])
+        filters = random.choice(FILTERS)
         _get(self, f"/roadmap/?{filters}", name="/roadmap/?<filters>")
 
     @task(2)
@@ -88,9 +89,7 @@ class ApiClient(HttpUser):
         # The Secretariat's token: it may read every list the root names (a viewer's is refused some).
         self.auth = {"Authorization": f"Token {FIXTURE['tokens']['secretariat']}"}
         response = self.client.get("/api/", name="/api/ (root)", headers={**PROXY, **self.auth})
-        found = response.json() if response.status_code == 200 else {}
-        self.lists = sorted({"/api/action-lines/", "/api/kpis/"} | {
-            "/" + url.split("/", 3)[3] for url in found.values() if isinstance(url, str) and "/api/" in url})
+        self.lists = api_lists(response.json() if response.status_code == 200 else {})
 
     @task(3)
     def action_lines(self):

@@ -24,6 +24,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from paths import api_lists, roadmap_filters  # beside this script
+
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 PYTHON = sys.executable
@@ -92,9 +94,7 @@ def warm_up(port: int, fixture: dict, workers: int) -> None:
     token = {"Authorization": f"Token {fixture['tokens']['secretariat']}"}
     root = json.loads(urllib.request.urlopen(urllib.request.Request(  # noqa: S310 - 127.0.0.1 only
         f"http://127.0.0.1:{port}/api/", headers={"X-Forwarded-Proto": "https", **token}), timeout=60).read())
-    lists = sorted({"/" + url.split("/", 3)[3] for url in root.values() if isinstance(url, str) and "/api/" in url})
-    filters = [f"goal={goal}" for goal in fixture["goals"]] + ["champion=MYS&period=P2", "state=THA",
-                                                               "pathway=inclusive"]
+    lists, filters = api_lists(root), roadmap_filters(fixture["goals"])
     pages = ([("/kpis/", {}), ("/roadmap/", {}), ("/progress/early-warning/", session), ("/progress/rounds/", session)]
              + [(f"/roadmap/?{f}", {}) for f in filters] + [(f"/kpis/{code}/", {}) for code in fixture["kpis"]]
              + [(f"/progress/rounds/{name}/", session) for name in fixture["rounds"]] + [(p, token) for p in lists])

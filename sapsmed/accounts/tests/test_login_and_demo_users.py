@@ -40,10 +40,15 @@ def test_a_wrong_password_is_refused_with_a_message(client):
     assert "Your username and password didn't match" in html
 
 
+def production_env(tmp_path) -> dict:
+    """A process environment with production settings, complete, on a throwaway SQLite database."""
+    return {"SAPSMED_ENV": "production", "SECRET_KEY": "x" * 64 + "-production-secret-for-the-check",
+            "ALLOWED_HOSTS": "sapsmed.example.org", "DATABASE_URL": f"sqlite:///{tmp_path}/prod.sqlite3",
+            "PATH": "/usr/bin:/bin"}
+
+
 def test_production_settings_pass_the_deploy_check_and_refuse_demo_users(tmp_path):
-    env = {"SAPSMED_ENV": "production", "SECRET_KEY": "x" * 64 + "-production-secret-for-the-check",
-           "ALLOWED_HOSTS": "sapsmed.example.org", "DATABASE_URL": f"sqlite:///{tmp_path}/prod.sqlite3",
-           "PATH": "/usr/bin:/bin"}
+    env = production_env(tmp_path)
     check = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                            env=env, capture_output=True, text=True, check=False)
     assert check.returncode == 0, check.stdout + check.stderr
@@ -72,9 +77,7 @@ def test_repeated_failed_logins_lock_the_account_out_for_a_while(client, setting
 
 def test_a_serving_process_freezes_the_loaded_application_out_of_the_collectors_sight(tmp_path):
     # The WSGI module (gunicorn, runserver) tunes the collector once the app is loaded: see sapsmed/gc_tuning.py.
-    env = {"SAPSMED_ENV": "production", "SECRET_KEY": "x" * 64 + "-production-secret-for-the-check",
-           "ALLOWED_HOSTS": "sapsmed.example.org", "DATABASE_URL": f"sqlite:///{tmp_path}/prod.sqlite3",
-           "PATH": "/usr/bin:/bin"}
+    env = production_env(tmp_path)
     probe = "import gc, config.wsgi; print(gc.get_threshold()[0], gc.get_freeze_count())"
     run = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stderr
