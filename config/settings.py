@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "sapsmed.api",
     "sapsmed.reviews",
+    "sapsmed.pages",
 ]
 
 MIDDLEWARE = [

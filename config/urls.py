@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("sapsmed.accounts.urls")),
     path("jobs/", include("sapsmed.jobs.urls")),
     path("api/", include("sapsmed.api.urls")),
+    path("", include("sapsmed.pages.urls")),
     path("reviews/", include("sapsmed.reviews.urls")),
     path("kpis/", include("sapsmed.kpis.urls")),
     path("progress/", include("sapsmed.progress.urls")),
