@@ -28,7 +28,7 @@ def test_a_report_goes_from_proponent_to_champion_and_back_then_to_acceptance(li
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from sapsmed.accounts.demo import demo_users_create
+    from sapsmed.ops.demo_users import demo_users_create
     from sapsmed.plan.loading import plan_load
     from sapsmed.progress.services import round_open
 

@@ -17,10 +17,10 @@ def test_a_review_is_generated_tabled_published_and_read_by_the_public(live_serv
                                                                           tmp_path):
     from django.contrib.auth import get_user_model
 
-    from sapsmed.accounts.demo import demo_users_create
     from sapsmed.jobs.models import Job
     from sapsmed.kpis.models import Kpi
     from sapsmed.kpis.services import observation_record
+    from sapsmed.ops.demo_users import demo_users_create
     from sapsmed.plan.loading import plan_load
     from sapsmed.plan.models import MemberState
     from sapsmed.reviews.tasks import generate_review

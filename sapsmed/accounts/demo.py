@@ -1,8 +1,10 @@
-"""Demo users, one per role, for local demonstration only (never created in production)."""
+"""Demo users, one per role, for local demonstration only (never created in production): who they are.
+
+Their scopes are named by code; sapsmed/ops/demo_users.py creates them against the loaded plan (plan sits
+above accounts, so resolving a code to a plan row is not done here).
+"""
 
 from sapsmed.accounts.models import Role
-from sapsmed.accounts.services import role_grant, user_create
-from sapsmed.plan.models import ActionLine, MemberState, StrategicGoal
 
 DEMO_PASSWORD = "demo-sapsmed-2025"  # noqa: S105 - printed on purpose: these accounts are for local demos only
 
@@ -21,20 +23,3 @@ DEMO_USERS = [
     ("viewer", "Demo Viewer (donor)", Role.VIEWER, None, None, None,
      "Viewer (donor or dialogue partner): reads everything"),
 ]
-
-
-def demo_users_create() -> list[tuple[str, str, bool]]:
-    """Create the demo users if missing (idempotent); return (username, description, created)."""
-    out = []
-    for username, full_name, role, goal, iso3, line, description in DEMO_USERS:
-        first, _, last = full_name.partition(" ")
-        user, created = user_create(username=username, password=DEMO_PASSWORD, first_name=first, last_name=last,
-                                    email=f"{username}@demo.invalid")
-        role_grant(
-            user=user, role=role,
-            goal=StrategicGoal.objects.get(code=goal) if goal else None,
-            member_state=MemberState.objects.get(iso3=iso3) if iso3 else None,
-            action_line=ActionLine.objects.get(code=line) if line else None,
-        )
-        out.append((username, description, created))
-    return out

@@ -5,8 +5,6 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from sapsmed.plan.models import ActionLine, MemberState, StrategicGoal
-
 
 class Role(models.TextChoices):
     SECRETARIAT = "secretariat", "ASEAN Secretariat analyst"
@@ -25,11 +23,13 @@ class RoleGrant(models.Model):
     one goal or, with no goal, all; the Secretariat holds everything.
     """
 
+    # Scopes are plan rows, named by string: plan sits above accounts (its services ask accounts.policy),
+    # so accounts never imports plan.
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_grants")
     role = models.CharField(max_length=12, choices=Role.choices)
-    goal = models.ForeignKey(StrategicGoal, on_delete=models.CASCADE, null=True, blank=True)
-    member_state = models.ForeignKey(MemberState, on_delete=models.CASCADE, null=True, blank=True)
-    action_line = models.ForeignKey(ActionLine, on_delete=models.CASCADE, null=True, blank=True)
+    goal = models.ForeignKey("plan.StrategicGoal", on_delete=models.CASCADE, null=True, blank=True)
+    member_state = models.ForeignKey("plan.MemberState", on_delete=models.CASCADE, null=True, blank=True)
+    action_line = models.ForeignKey("plan.ActionLine", on_delete=models.CASCADE, null=True, blank=True)
     organisation = models.CharField(max_length=120, blank=True)
     granted_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()

@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from sapsmed.accounts.demo import DEMO_PASSWORD, demo_users_create
+from sapsmed.accounts.demo import DEMO_PASSWORD
+from sapsmed.ops.demo_users import demo_users_create
 
 
 class Command(BaseCommand):
