@@ -15,11 +15,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import resolve
 from rest_framework.authtoken.models import Token
 
-from sapsmed.accounts.tests import page_matrix_world
-from sapsmed.accounts.tests.page_matrix_world import PDF
-from sapsmed.accounts.tests.test_page_matrix import PERSONAS, answer_of, answers
 from sapsmed.jobs.models import Job
 from sapsmed.kpis.models import Observation, ObservationImport, Target
+from sapsmed.pages.tests import page_matrix_world
+from sapsmed.pages.tests.page_matrix_world import PDF
+from sapsmed.pages.tests.test_page_matrix import PERSONAS, answer_of, answers
 from sapsmed.plan.models import ActionLineVersion
 from sapsmed.plan.roadmap_models import Amendment, RoadmapImport
 from sapsmed.progress.models import Attachment, ProgressReport, ReportingRound, RoundException, WorkbookUpload

@@ -13,7 +13,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
-from sapsmed.accounts.tests import page_matrix_world
+from sapsmed.pages.tests import page_matrix_world
 
 pytestmark = pytest.mark.django_db
 world = page_matrix_world.world  # the module's fixtures
@@ -236,7 +236,7 @@ def post_actions(html: str, path: str) -> set[str]:
 def test_each_persona_gets_the_answer_the_policy_gives(world, cheap_renders, route, url, spec, request):
     if url in XFAIL:
         request.applymarker(pytest.mark.xfail(strict=True, reason=XFAIL[url]))
-    from sapsmed.accounts.tests.test_page_matrix_posts import POST_MATRIX
+    from sapsmed.pages.tests.test_page_matrix_posts import POST_MATRIX
 
     target = world.url(url)
     wrong, unprotected, unlisted = [], [], set()
