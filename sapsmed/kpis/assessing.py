@@ -1,8 +1,8 @@
 """Turn stored KPI facts into the core's inputs and back: one assessment per KPI and state, one regional figure.
 
 The rules live in sapsmed.core.achievement and sapsmed.core.regional; this module only feeds them the
-stored observations, baseline year, target and comparability, so every page and export shows the
-same status for the same facts.
+stored observations, baseline year, target and comparability. Its assessments are stored as scorecard
+cells (sapsmed.kpis.derived), so every page and export shows the same status for the same facts.
 """
 
 from __future__ import annotations
@@ -86,11 +86,12 @@ def assess_cell(cell: Cell) -> Cell:
     return cell
 
 
-def build_cells(
+def group_cells(
     kpis: Sequence[Kpi], states: Sequence[MemberState], observations: Iterable[Observation],
-    profiles: Iterable[KpiStateProfile], targets: Iterable[Target],
+    profiles: Iterable[KpiStateProfile], targets: Iterable[Target] = (),
 ) -> dict[tuple[int, int], Cell]:
-    """Every (KPI, state) cell, keyed by (kpi id, state id), each assessed; observations come sorted by year."""
+    """Every (KPI, state) cell, keyed by (kpi id, state id), with its facts but not assessed (the regional view
+    reads only the values and comparability); observations sorted by year."""
     cells = {(k.pk, s.pk): Cell(k, s) for k in kpis for s in states}
     for obs in observations:
         cell = cells.get((obs.kpi_id, obs.state_id))
@@ -104,6 +105,16 @@ def build_cells(
             cells[(target.kpi_id, target.state_id)].target = target
     for cell in cells.values():
         cell.observations.sort(key=lambda o: o.year)
+    return cells
+
+
+def build_cells(
+    kpis: Sequence[Kpi], states: Sequence[MemberState], observations: Iterable[Observation],
+    profiles: Iterable[KpiStateProfile], targets: Iterable[Target],
+) -> dict[tuple[int, int], Cell]:
+    """Every (KPI, state) cell, keyed by (kpi id, state id), each assessed by the core."""
+    cells = group_cells(kpis, states, observations, profiles, targets)
+    for cell in cells.values():
         assess_cell(cell)
     return cells
 

@@ -2,7 +2,8 @@
 
 The upload is stored with its check; confirming re-reads the stored bytes (the database, or the user's
 rights, may have changed since the preview) and writes every value in one transaction, in bulk, with
-history rows carrying the user and the import's reason. A file with any error writes nothing.
+history rows carrying the user and the import's reason, and recomputes the scorecard cells of the (KPI,
+state) pairs it wrote in the same transaction. A file with any error writes nothing.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from sapsmed.accounts.policy import Perm, can, grants_of
+from sapsmed.kpis.derived import scorecard_cells_recompute
 from sapsmed.kpis.importing import PlannedValue, UploadCheck, check_upload
 from sapsmed.kpis.models import ImportStatus, Observation, ObservationImport, ObservationStatus
 
@@ -122,6 +124,7 @@ def _commit(batch: ObservationImport, user) -> UploadCheck | None:
         Observation.objects.filter(pk=obs.pk).update(**{name: getattr(obs, name) for name in _UPDATED})
     Observation.history.bulk_history_create(corrected, batch_size=500, update=True, default_user=user,
                                             default_change_reason=batch.reason)
+    scorecard_cells_recompute(pairs={(obs.kpi_id, obs.state_id) for obs in (*new, *corrected)})
     batch.status, batch.committed_at = ImportStatus.COMMITTED, now
     batch.summary = {**summary, "written": {"new": len(new), "correction": len(corrected)}}
     batch.save(update_fields=["status", "committed_at", "summary"])

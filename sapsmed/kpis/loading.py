@@ -2,7 +2,9 @@
 
 plan_load passes the sheets' core fields; the details this app adds to the same file (definition,
 formula, short unit, baseline year, value bounds) are read here from data/kpis/kpis.yaml, so that a
-database holding the plan always holds complete reference sheets.
+database holding the plan always holds complete reference sheets. A sheet that changed (its direction,
+baseline year or unit may have) has every scorecard cell of its KPI recomputed in the loading transaction,
+and a new KPI or member state gets its cells there too.
 """
 
 from pathlib import Path
@@ -10,6 +12,7 @@ from pathlib import Path
 from django.conf import settings
 
 from sapsmed.core.plan_data import KpiData, PlanDataError
+from sapsmed.kpis.derived import missing_pairs, scorecard_cells_recompute
 from sapsmed.kpis.models import Kpi
 from sapsmed.kpis.services import stored_decimal
 from sapsmed.kpis.shipped_files import KPIS_FILE, SheetDetails, read_sheet_details
@@ -32,8 +35,9 @@ def kpis_upsert(kpis: list[KpiData], *, goals: dict, states: dict, report: LoadR
     details = {s.code: s for s in read_sheet_details(details_file, {k.code for k in kpis}, errors)}
     if errors:
         raise PlanDataError(errors)
+    changed = set()
     for k in kpis:
-        upsert(
+        kpi, kpi_changed = upsert(
             Kpi,
             {"code": k.code},
             {
@@ -48,3 +52,7 @@ def kpis_upsert(kpis: list[KpiData], *, goals: dict, states: dict, report: LoadR
             m2m={"availability_states": [states[s] for s in k.availability_states]},
             report=report, reason=reason,
         )
+        if kpi_changed:
+            changed.add(kpi.pk)
+    scorecard_cells_recompute(kpi_ids=changed)
+    scorecard_cells_recompute(pairs=missing_pairs())

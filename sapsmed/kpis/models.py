@@ -1,7 +1,8 @@
 """KPIs as stored facts: reference sheets, per-state profiles, observations, imports and targets.
 
 An observation is one value of one KPI for one member state and year, with where it came from.
-Status, change and progress are never stored: sapsmed.core.achievement derives them from these facts.
+Status, change and progress are derived from these facts by sapsmed.core.achievement, never typed in; they are
+stored beside them as scorecard cells (derived_models), written by the services that change the facts.
 """
 
 from django.conf import settings
@@ -201,3 +202,6 @@ class Target(models.Model):
     def __str__(self) -> str:
         where = self.state.iso3 if self.state_id else "ASEAN"
         return f"{self.kpi.code} {where}: {self.value} by {self.year}"
+
+
+from sapsmed.kpis.derived_models import ScorecardCell  # noqa: E402,F401 - stored derived rows

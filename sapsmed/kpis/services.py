@@ -1,6 +1,8 @@
 """Write path of KPI values and targets: record or correct an observation, validate it, set a target.
 
-Every function is atomic and audited (django-simple-history, with the user and the reason).
+Every function is atomic and audited (django-simple-history, with the user and the reason), and recomputes
+the scorecard cells its change touches in the same transaction (sapsmed.kpis.derived): a cell that cannot
+be recomputed refuses the change whole.
 A correction keeps the old value in the observation's history with the reason given; recording the
 same facts again changes nothing and writes no history. Permissions are asked of the policy module
 whenever a user is given (a loader acting for the platform passes user=None).
@@ -15,6 +17,7 @@ from django.db import IntegrityError, transaction
 
 from sapsmed.accounts.policy import Perm, can
 from sapsmed.kpis import rules
+from sapsmed.kpis.derived import scorecard_cells_recompute
 from sapsmed.kpis.models import VALUE_DECIMALS, Kpi, Observation, ObservationImport, ObservationStatus, Target
 from sapsmed.plan.models import MemberState
 
@@ -129,6 +132,7 @@ def observation_record(
         raise ValidationError(f"Someone else entered {kpi.code} for {state.name}, {year} at the same moment; "
                               "nothing was saved. Reload the page to see their value and correct it if "
                               "yours is right.") from None
+    scorecard_cells_recompute(pairs=[(kpi.pk, state.pk)])
     obs.refresh_from_db()
     obs.outcome = outcome
     return obs
@@ -147,6 +151,7 @@ def observation_validate(*, observation: Observation, user, reason: str = "Valid
     obs._change_reason = reason
     obs._history_user = user
     obs.save()
+    scorecard_cells_recompute(pairs=[(obs.kpi_id, obs.state_id)])  # whether the latest value is validated
     return obs
 
 
@@ -186,5 +191,10 @@ def target_set(
     if user is not None:
         target._history_user = user
     target.save()
+    if state is not None:
+        scorecard_cells_recompute(pairs=[(kpi.pk, state.pk)])
+    else:
+        # A regional target belongs to every cell of the KPI (no cell's status reads it today, so none changes).
+        scorecard_cells_recompute(kpi_ids=[kpi.pk])
     target.refresh_from_db()
     return target

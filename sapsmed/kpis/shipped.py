@@ -6,7 +6,10 @@ checks); then one transaction writes only what differs. New observations are wri
 their history; a value that changed (a new data vintage) is corrected through
 observation_record, so the old value stays in the history with the reason. A value entered, imported or
 corrected on the platform is never overwritten by a reload, and a value validated on the platform keeps
-its status while the shipped value is unchanged. Loading the same files twice writes nothing.
+its status while the shipped value is unchanged. Loading the same files twice writes nothing. The scorecard
+cells of the (KPI, state) pairs written are recomputed in the same transaction (corrections and targets by
+their services, the rest at the end), and any cell missing (a database from before cells were stored) is
+written too.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from simple_history.utils import bulk_create_with_history
 
 from sapsmed.core.plan_data import DataError, PlanDataError
 from sapsmed.kpis import rules
+from sapsmed.kpis.derived import missing_pairs, scorecard_cells_recompute
 from sapsmed.kpis.models import (
     Availability,
     ImportKind,
@@ -53,9 +57,10 @@ def shipped_load(*, data_dir: Path = KPI_DATA_DIR) -> tuple[LoadReport, list[str
     _check_values(data, kpis)
     report = LoadReport()
     with transaction.atomic():
-        _write_profiles(data, kpis, states, report)
-        _write_observations(data.observations, kpis, states, report)
+        touched = _write_profiles(data, kpis, states, report)
+        touched |= _write_observations(data.observations, kpis, states, report)
         _write_targets(data, kpis, states, report)
+        scorecard_cells_recompute(pairs=touched | missing_pairs())
     return report, data.skipped
 
 
@@ -83,11 +88,13 @@ def availability_of(kpi: Kpi, iso3: str) -> str:
     return Availability.AVAILABLE if iso3 in listed else Availability.NOT_LISTED
 
 
-def _write_profiles(data: ShippedData, kpis: dict, states: dict, report: LoadReport) -> None:
-    """New profiles in bulk (the first load writes 110), changed ones one by one with the reason in the history."""
+def _write_profiles(data: ShippedData, kpis: dict, states: dict, report: LoadReport) -> set[tuple[int, int]]:
+    """New profiles in bulk (the first load writes 110), changed ones one by one with the reason in the history.
+
+    Returns the (KPI, state) pairs whose profile was created or changed."""
     reason = f"{REASON}profiles.yaml"
     existing = {(p.kpi_id, p.state_id): p for p in KpiStateProfile.objects.all()}
-    new = []
+    new, touched = [], set()
     for code, by_state in data.profiles.items():
         kpi = kpis[code]
         for iso3, fields in by_state.items():
@@ -99,15 +106,19 @@ def _write_profiles(data: ShippedData, kpis: dict, states: dict, report: LoadRep
                 report.unchanged["kpi state profiles"] += 1
             else:
                 upsert(KpiStateProfile, {"pk": stored.pk}, values, report=report, reason=reason)
+                touched.add((kpi.pk, states[iso3].pk))
     bulk_create_with_history(new, KpiStateProfile, default_change_reason=reason)
     report.created["kpi state profiles"] += len(new)
+    return touched | {(p.kpi.pk, p.state.pk) for p in new}
 
 
 def _provenance(obs: ShippedObservation) -> dict:
     return {**obs.provenance, "file": obs.file, "row": obs.row, "confidence": obs.confidence, "note": obs.note}
 
 
-def _write_observations(shipped: list[ShippedObservation], kpis: dict, states: dict, report: LoadReport) -> None:
+def _write_observations(shipped: list[ShippedObservation], kpis: dict, states: dict,
+                        report: LoadReport) -> set[tuple[int, int]]:
+    """New values in bulk, changed ones through observation_record; returns the pairs of the new values."""
     existing = {(o.kpi_id, o.state_id, o.year): o for o in Observation.objects.all()}
     new, changed = [], []
     for obs in shipped:
@@ -126,7 +137,7 @@ def _write_observations(shipped: list[ShippedObservation], kpis: dict, states: d
         else:
             changed.append((obs, kpi, state))
     if not new and not changed:
-        return
+        return set()
     batch = ObservationImport.objects.create(
         kind=ImportKind.SHIPPED, file_name="data/kpis/", content=b"", reason="load_observations",
         status=ImportStatus.COMMITTED, committed_at=timezone.now(),
@@ -143,6 +154,7 @@ def _write_observations(shipped: list[ShippedObservation], kpis: dict, states: d
             provenance={**_provenance(obs), "import": batch},
         )
         report.updated["observations"] += 1
+    return {(obs.kpi.pk, obs.state.pk) for obs in new}
 
 
 def _write_targets(data: ShippedData, kpis: dict, states: dict, report: LoadReport) -> None:

@@ -88,8 +88,12 @@ def observation_enter(request, code: str, iso3: str):
 def observation_validate(request, pk: int):
     obs = get_object_or_404(Observation.objects.select_related("state", "kpi"), pk=pk)
     _allowed_or_deny(request, Perm.KPI_EDIT, obs.state.iso3)
-    services.observation_validate(observation=obs, user=request.user)
-    messages.success(request, f"{obs.kpi.code} {obs.state.name} {obs.year} is validated.")
+    try:
+        services.observation_validate(observation=obs, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{obs.kpi.code} {obs.state.name} {obs.year} is validated.")
     return redirect("kpis:observation", pk=obs.pk)
 
 

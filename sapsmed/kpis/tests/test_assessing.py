@@ -6,7 +6,9 @@ import pytest
 
 from sapsmed.core.achievement import Status
 from sapsmed.kpis import charts, selectors
-from sapsmed.kpis.models import KpiStateProfile, Target
+from sapsmed.kpis.derived import scorecard_cells_recompute
+from sapsmed.kpis.models import KpiStateProfile
+from sapsmed.kpis.services import target_set
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +31,9 @@ def test_the_baseline_is_2016_or_the_nearest_year_shown_as_such(kpi_data):
     assert brunei.baseline.year == 2016 and brunei.baseline.note is None
 
 
-def test_a_states_own_baseline_year_is_used_when_its_profile_sets_one(kpi_data):
+def test_a_states_own_baseline_year_is_used_when_its_profile_sets_one(kpi_data, kpi, state):
     KpiStateProfile.objects.filter(kpi__code="KPI-E2", state__iso3="MYS").update(baseline_year=2017)
+    scorecard_cells_recompute(pairs=[(kpi("KPI-E2").pk, state("MYS").pk)])  # as a profile's change does
     assert cell_of(selectors.kpi_page("KPI-E2"), "MYS").assessment.baseline.year == 2017
 
 
@@ -41,8 +44,8 @@ def test_malaysias_national_gdp_target_gives_a_target_status_with_its_reason(kpi
 
 
 def test_a_target_on_the_wrong_side_of_the_baseline_is_set_aside_with_the_reason(kpi_data, kpi, state):
-    Target.objects.create(kpi=kpi("KPI-D1"), state=state("THA"), value=Decimal("40"), year=2020, set_by="t",
-                          decided="t", source="t")
+    target_set(kpi=kpi("KPI-D1"), state=state("THA"), value=Decimal("40"), year=2020, set_by="t", decided="t",
+               source="t", user=None, reason="test")
     thailand = cell_of(selectors.kpi_page("KPI-D1"), "THA")
     assert thailand.target_problem.startswith("Target not used:") and "lower is better" in thailand.target_problem
     assert thailand.status is Status.IMPROVED  # assessed against the baseline instead
