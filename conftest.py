@@ -14,13 +14,18 @@ def pytest_collection_finish(session):
     tune_for_serving()
 
 
+def load_the_real_plan():
+    """The real plan data with its KPI sheets (`manage.py load_plan`), as every test database holds it."""
+    from sapsmed.ops.loading import plan_load
+
+    plan_load()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the real plan data once into the test database; each test then runs in a rolled-back transaction."""
-    from sapsmed.plan.loading import plan_load
-
     with django_db_blocker.unblock():
-        plan_load()
+        load_the_real_plan()
 
 
 def _persona(username, role=None, **scope):

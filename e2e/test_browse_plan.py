@@ -9,7 +9,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def test_browse_goal_b_to_action_line_b_2_1_3_and_log_in(live_server, page, screenshot):
     from sapsmed.ops.demo_users import demo_users_create
-    from sapsmed.plan.loading import plan_load
+    from sapsmed.ops.loading import plan_load
 
     plan_load()  # transactional tests start from an empty database
     demo_users_create()

@@ -8,7 +8,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_compare_a_thai_food_manufacturer_across_the_ten_states(live_server, page, screenshot, settings, tmp_path):
     from django.core.management import call_command
 
-    from sapsmed.plan.loading import plan_load
+    from sapsmed.ops.loading import plan_load
     from sapsmed.surveys.definitions import msme_definitions_load
 
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -10,7 +10,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_scorecard_then_female_labour_force_chart_draws_real_values_without_csp_errors(live_server, page, screenshot):
     from sapsmed.kpis.models import Observation
     from sapsmed.kpis.shipped import shipped_load
-    from sapsmed.plan.loading import plan_load
+    from sapsmed.ops.loading import plan_load
 
     plan_load()  # transactional tests start from an empty database
     shipped_load()

@@ -29,7 +29,7 @@ def test_a_report_goes_from_proponent_to_champion_and_back_then_to_acceptance(li
     from django.utils import timezone
 
     from sapsmed.ops.demo_users import demo_users_create
-    from sapsmed.plan.loading import plan_load
+    from sapsmed.ops.loading import plan_load
     from sapsmed.progress.services import round_open
 
     plan_load()  # transactional tests start from an empty database

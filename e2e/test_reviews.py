@@ -21,7 +21,7 @@ def test_a_review_is_generated_tabled_published_and_read_by_the_public(live_serv
     from sapsmed.kpis.models import Kpi
     from sapsmed.kpis.services import observation_record
     from sapsmed.ops.demo_users import demo_users_create
-    from sapsmed.plan.loading import plan_load
+    from sapsmed.ops.loading import plan_load
     from sapsmed.plan.models import MemberState
     from sapsmed.reviews.tasks import generate_review
 

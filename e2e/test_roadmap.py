@@ -17,7 +17,7 @@ def log_in(page, base: str, username: str, next_url: str) -> None:
 
 def test_filter_the_roadmap_by_champion_then_amend_it_and_compare_versions(live_server, page, screenshot):
     from sapsmed.ops.demo_users import demo_users_create
-    from sapsmed.plan.loading import plan_load
+    from sapsmed.ops.loading import plan_load
 
     plan_load()  # transactional tests start from an empty database
     demo_users_create()

@@ -104,7 +104,7 @@ def main() -> None:
         from sapsmed.kpis.import_services import import_commit, import_prepare
         from sapsmed.kpis.importing import check_upload
         from sapsmed.kpis.shipped import shipped_load
-        from sapsmed.plan.loading import plan_load
+        from sapsmed.ops.loading import plan_load
 
         plan_load()
         shipped_load()

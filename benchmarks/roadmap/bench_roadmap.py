@@ -156,7 +156,7 @@ def main() -> None:
     try:
         from sapsmed.accounts.models import Role
         from sapsmed.accounts.services import role_grant, user_create
-        from sapsmed.plan.loading import plan_load
+        from sapsmed.ops.loading import plan_load
         from sapsmed.plan.models import ActionLineVersion
 
         plan_load()

@@ -1,19 +1,26 @@
-"""Load the plan's reference data files under data/ into the database, all or nothing.
+"""Read the plan's reference data files under data/ (plan_files_read), then write them (plan_write).
 
-The files are read and validated completely (sapsmed.core.plan_data) before the first write;
-the writes happen in one transaction. Loading the same files again changes nothing. Rows the
-Secretariat added by hand (for example Appendix B action lines) are left alone. The loaded plan
-is version 1, "as endorsed"; later versions come only from approved amendments.
+The files are read and validated completely (sapsmed.core.plan_data) before the first write; the
+writes happen in the caller's transaction, so that `manage.py load_plan` (sapsmed/ops/loading.py, above
+plan and kpis) writes the plan and the KPI sheets all or nothing. Loading the same files again changes
+nothing. Rows the Secretariat added by hand (for example Appendix B action lines) are left alone. The
+loaded plan is version 1, "as endorsed"; later versions come only from approved amendments.
 """
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from django.conf import settings
-from django.db import transaction
 
-from sapsmed.core.plan_data import DataError, PlanDataError, parse_kpis, parse_member_states, parse_plan
-from sapsmed.kpis.loading import kpis_upsert
+from sapsmed.core.plan_data import (
+    DataError,
+    MemberStateData,
+    PlanData,
+    PlanDataError,
+    parse_member_states,
+    parse_plan,
+)
 from sapsmed.plan.models import (
     Action,
     ActionLine,
@@ -34,9 +41,18 @@ from sapsmed.plan.upsert import LoadReport, upsert
 DATA_DIR = Path(settings.BASE_DIR) / "data"
 STATES_FILE = "member_states.yaml"
 PLAN_FILE = "plan/sap_smed_2016_2025.yaml"
-KPIS_FILE = "kpis/kpis.yaml"
 ORGANISATIONS_FILE = "plan/organisations.yaml"
 ORGANISATION_KINDS = {"asean", "dialogue-partner", "donor", "multilateral", "other"}
+PLAN_REASON = f"Loaded from data/{PLAN_FILE}"
+
+
+@dataclass(frozen=True)
+class PlanFiles:
+    """The plan's files, read and validated; nothing written yet."""
+
+    states: list[MemberStateData]
+    plan: PlanData
+    organisations: list[dict]
 
 
 def read_yaml(path: Path, label: str):
@@ -52,20 +68,24 @@ def read_yaml(path: Path, label: str):
         raise PlanDataError([DataError(label, where, "-", f"not valid YAML: {problem}")]) from exc
 
 
-def plan_load(*, data_dir: Path = DATA_DIR) -> LoadReport:
-    """Validate every file, then write everything in one transaction; raise PlanDataError on bad data."""
+def plan_files_read(data_dir: Path = DATA_DIR) -> PlanFiles:
+    """Read and validate the member states, the plan and the organisations; raise PlanDataError on bad data."""
     states = parse_member_states(read_yaml(data_dir / STATES_FILE, STATES_FILE), STATES_FILE)
     plan = parse_plan(read_yaml(data_dir / PLAN_FILE, PLAN_FILE), PLAN_FILE, states)
-    kpis = parse_kpis(read_yaml(data_dir / KPIS_FILE, KPIS_FILE), KPIS_FILE, {g.code for g in plan.goals}, states)
     organisations = parse_organisations(read_yaml(data_dir / ORGANISATIONS_FILE, ORGANISATIONS_FILE))
-    report = LoadReport()
-    with transaction.atomic():
-        _write(plan, kpis, report, reason=f"Loaded from data/{PLAN_FILE}")
-        for org in organisations:
-            upsert(Organisation, {"code": org["code"]},
-                   {"name": org["name"], "kind": org["kind"], "source": org.get("source", "")},
-                   report=report, reason=f"Loaded from data/{ORGANISATIONS_FILE}")
-    return report
+    return PlanFiles(states, plan, organisations)
+
+
+def plan_write(files: PlanFiles, *, report: LoadReport) -> tuple[dict, dict]:
+    """Write the plan's rows in the caller's transaction; return its goals by code and member states by ISO3.
+
+    The two mappings are what rows loaded with the plan point at (the KPI sheets: ops.loading)."""
+    goals, states = _write(files.plan, report, reason=PLAN_REASON)
+    for org in files.organisations:
+        upsert(Organisation, {"code": org["code"]},
+               {"name": org["name"], "kind": org["kind"], "source": org.get("source", "")},
+               report=report, reason=f"Loaded from data/{ORGANISATIONS_FILE}")
+    return goals, states
 
 
 def parse_organisations(raw) -> list[dict]:
@@ -93,7 +113,7 @@ def parse_organisations(raw) -> list[dict]:
     return entries
 
 
-def _write(data, kpis, report: LoadReport, *, reason: str) -> None:
+def _write(data, report: LoadReport, *, reason: str) -> tuple[dict, dict]:
     states = {
         s.iso3: upsert(MemberState, {"iso3": s.iso3}, {"name": s.name, "currency": s.currency},
                        report=report, reason=reason)[0]
@@ -152,4 +172,4 @@ def _write(data, kpis, report: LoadReport, *, reason: str) -> None:
             "lead_states": [states[s] for s in al.lead_states],
             "types_of_measure": [measures[t] for t in al.types_of_measure],
         }, report=report, reason=reason)
-    kpis_upsert(kpis, goals=goals, states=states, report=report, reason=reason)
+    return goals, states

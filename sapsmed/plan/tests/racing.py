@@ -81,12 +81,12 @@ def committed_database(django_db_blocker):
     from django.apps import apps
     from django.db.models import ProtectedError
 
-    from sapsmed.plan.loading import plan_load
+    from conftest import load_the_real_plan  # the test world's data as conftest loads it (with the KPI sheets)
     from sapsmed.plan.models import PlanVersion
 
     with django_db_blocker.unblock():
         if not PlanVersion.objects.exists():  # a transactional test (the browser tests) emptied the tables
-            plan_load()
+            load_the_real_plan()
         tables = [m for m in apps.get_models(include_auto_created=True) if not m._meta.proxy]
         before = {m: set(m._base_manager.values_list("pk", flat=True)) for m in tables}
         try:

@@ -5,7 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from sapsmed.core.plan_data import PlanDataError
-from sapsmed.plan.loading import DATA_DIR, plan_load
+from sapsmed.ops.loading import plan_load
+from sapsmed.plan.loading import DATA_DIR
 
 
 class Command(BaseCommand):
