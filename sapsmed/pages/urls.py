@@ -1,3 +1,11 @@
 """URLs of the composing pages; included before the apps' own, so a composed page answers its address."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from sapsmed.pages import views
+
+# Names without a namespace, as the plan's pages had them ({% url 'goal' %}, {% url 'search' %}).
+urlpatterns = [
+    path("goals/<str:code>/", views.goal_detail, name="goal"),
+    path("search/", views.search, name="search"),
+]

@@ -7,7 +7,6 @@ count does not grow with the number of goals, actions or action lines.
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 
-from sapsmed.kpis.models import Kpi
 from sapsmed.plan.models import (
     Action,
     ActionLine,
@@ -58,13 +57,13 @@ def plan_overview() -> dict:
 
 
 def goal_page(code: str) -> dict:
+    """A goal with its outcomes, actions and lines; the goal page (sapsmed/pages) adds its KPIs."""
     goal = get_object_or_404(StrategicGoal.objects.select_related("plan").prefetch_related("champions"), code=code)
     version = current_version()
     outcomes = list(goal.outcomes.prefetch_related("actions"))
     actions = [a for o in outcomes for a in o.actions.all()]
     _attach_lines(actions, version, action_line__action__outcome__goal=goal)
-    kpis = list(Kpi.objects.filter(goal=goal).prefetch_related("availability_states"))
-    return {"goal": goal, "outcomes": outcomes, "version": version, "kpis": kpis}
+    return {"goal": goal, "outcomes": outcomes, "version": version}
 
 
 def action_page(code: str) -> dict:
@@ -116,10 +115,10 @@ def state_page(iso3: str) -> dict:
 
 
 def search(query: str, *, limit: int = 50) -> dict:
-    """Goals, outcomes, actions, action lines and KPIs whose code or words match the query."""
+    """Goals, outcomes, actions and action lines whose code or words match the query (the search page adds KPIs)."""
     q = query.strip()
     if len(q) < 2:
-        return {"query": q, "goals": [], "outcomes": [], "actions": [], "lines": [], "kpis": [], "total": 0}
+        return {"query": q, "goals": [], "outcomes": [], "actions": [], "lines": [], "total": 0}
     text = Q(code__iexact=q) | Q(title__icontains=q)
     version = current_version()
     results = {
@@ -131,7 +130,6 @@ def search(query: str, *, limit: int = 50) -> dict:
                 Q(action_line__code__istartswith=q) | Q(title__icontains=q) | Q(cross_cutting_theme__icontains=q)
             )[:limit]
         ) if version else [],
-        "kpis": list(Kpi.objects.select_related("goal").filter(Q(code__iexact=q) | Q(name__icontains=q))[:limit]),
     }
     results["total"] = sum(len(v) for v in results.values())
     results["query"] = q

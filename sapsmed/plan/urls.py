@@ -1,4 +1,4 @@
-"""URLs of the plan pages, the roadmap, its editing, import and amendments."""
+"""URLs of the plan pages, the roadmap, its editing, import and amendments (goal and search: sapsmed/pages)."""
 
 from django.urls import path
 
@@ -6,14 +6,12 @@ from sapsmed.plan import amendment_views, edit_views, roadmap_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("goals/<str:code>/", views.goal_detail, name="goal"),
     path("actions/<str:code>/", views.action_detail, name="action"),
     path("action-lines/<str:code>/", views.action_line_detail, name="action_line"),
     path("action-lines/<str:code>/edit/", edit_views.line_edit, name="action_line_edit"),
     path("action-lines/<str:code>/retire/", edit_views.line_retire, name="action_line_retire"),
     path("states/", views.state_list, name="states"),
     path("states/<str:iso3>/", views.state_detail, name="state"),
-    path("search/", views.search, name="search"),
     path("roadmap/", roadmap_views.roadmap, name="roadmap"),
     path("roadmap/roadmap.pdf", roadmap_views.roadmap_pdf_download, name="roadmap_pdf"),
     path("roadmap/roadmap.xlsx", roadmap_views.roadmap_xlsx_download, name="roadmap_xlsx"),

@@ -1,4 +1,4 @@
-"""Pages of the Action Plan: home, goals, actions, action lines, member states, search."""
+"""Pages of the Action Plan: home, actions, action lines, member states (goal and search pages: sapsmed/pages)."""
 
 from django.shortcuts import render
 
@@ -9,13 +9,6 @@ from sapsmed.plan.history import change_history
 
 def home(request):
     return render(request, "plan/home.html", selectors.plan_overview())
-
-
-def goal_detail(request, code: str):
-    ctx = selectors.goal_page(code.upper())
-    if can(request.user, Perm.VIEW_HISTORY):
-        ctx["history"] = change_history(ctx["goal"])
-    return render(request, "plan/goal_detail.html", ctx)
 
 
 def action_detail(request, code: str):
@@ -39,7 +32,3 @@ def state_list(request):
 
 def state_detail(request, iso3: str):
     return render(request, "plan/state_detail.html", selectors.state_page(iso3))
-
-
-def search(request):
-    return render(request, "plan/search.html", selectors.search(request.GET.get("q", "")))
