@@ -46,8 +46,12 @@ test-postgres:
 	SAPSMED_ENV=test MEDIA_ROOT="$(CURDIR)/var/test-media-postgres" DATABASE_URL="$(PG_URL)" \
 	  $(VENV)/bin/pytest --ignore=sapsmed/core
 
+# lint-imports: the apps' layers (pyproject.toml [tool.importlinter]; README "Layers"); check_back_doors: the
+# same layers for what imports cannot show (get_model or import_module by name, template tags and includes).
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+	$(PY) scripts/check_back_doors.py
 
 setup: $(VENV)/.synced
 
