@@ -39,6 +39,11 @@ def code_sort_key(code: str) -> tuple[tuple[int, int, str], ...]:
     return tuple(parts)
 
 
+def code_text_key(code: str) -> str:
+    """The code with its numbers zero-padded, so plain text order (a database's ORDER BY) is code order."""
+    return _NUMBER.sub(lambda m: m.group().zfill(8), code)
+
+
 class IssueLevel(StrEnum):
     ERROR = "error"
     WARNING = "warning"

@@ -10,6 +10,7 @@ from sapsmed.core.sequencing import (
     PredecessorCycleError,
     check_target_years,
     code_sort_key,
+    code_text_key,
     find_cycles,
     topological_order,
     validate_predecessors,
@@ -149,3 +150,9 @@ def test_every_reported_cycle_really_is_one(plan):
         assert len(set(cycle)) == len(cycle)
         for line, waits_for in zip(cycle, cycle[1:] + cycle[:1], strict=True):
             assert waits_for in plan[line]
+
+
+def test_padded_code_text_sorts_as_the_codes_do():
+    codes = ["B-10-1.1", "B-2-1.10", "A-1-1.2", "B-2-1.9", "B-2-1.1"]
+    assert sorted(codes, key=code_text_key) == sorted(codes, key=code_sort_key)
+    assert code_text_key("B-2-1.10") == "B-00000002-00000001.00000010"
