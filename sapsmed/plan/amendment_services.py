@@ -21,6 +21,7 @@ from django.utils import timezone
 from sapsmed.core import roadmap_fields as rf
 from sapsmed.core.plan_diff import AmendmentError, PlanDiff, apply_changes, diff_plans, parse_amendment
 from sapsmed.core.roadmap_rules import line_number
+from sapsmed.plan.events import announce_plan_changed
 from sapsmed.plan.models import Action, ActionLine, Plan, PlanVersion
 from sapsmed.plan.roadmap_check import check_line, check_plan
 from sapsmed.plan.roadmap_models import Amendment, AmendmentStatus
@@ -145,6 +146,7 @@ def amendment_approve(*, amendment: Amendment, user) -> PlanVersion:
     amendment.approved_by, amendment.approved_at = user, timezone.now()
     audit_stamp(amendment, user, f"Approved: made version {version.number}")
     amendment.save()
+    announce_plan_changed()
     return version
 
 

@@ -21,6 +21,7 @@ from sapsmed.core.plan_data import (
     parse_member_states,
     parse_plan,
 )
+from sapsmed.plan.events import announce_plan_changed
 from sapsmed.plan.models import (
     Action,
     ActionLine,
@@ -85,6 +86,7 @@ def plan_write(files: PlanFiles, *, report: LoadReport) -> tuple[dict, dict]:
         upsert(Organisation, {"code": org["code"]},
                {"name": org["name"], "kind": org["kind"], "source": org.get("source", "")},
                report=report, reason=f"Loaded from data/{ORGANISATIONS_FILE}")
+    announce_plan_changed()
     return goals, states
 
 

@@ -8,7 +8,8 @@ from django.template.loader import render_to_string
 
 # Only for the PDF: roadmap.css is linked on every page, where an @page rule would change all printing.
 PAGE = """@page { size: A3 landscape; margin: 10mm 10mm 12mm;
-  @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8pt; color: #5b6475; } }"""
+  @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 8pt; color: #5b6475; } }
+.badge.demo { font-size: 7pt; padding: 0 3px; border: 0.5pt solid #7a4b00; background: #fff1cc; color: #7a4b00; }"""
 
 
 def roadmap_pdf(context: dict, *, base_url: str) -> bytes:

@@ -9,11 +9,9 @@ so they cannot disagree.
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.apps import apps
-from django.db import models
 from django.db.models import CharField, F, Q, Value
 from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
@@ -22,7 +20,6 @@ from sapsmed.core import roadmap_fields
 from sapsmed.core.plan_diff import PlanDiff, diff_plans
 from sapsmed.core.roadmap_rules import line_years
 from sapsmed.core.sequencing import PredecessorCycleError, code_sort_key, topological_order
-from sapsmed.memo import tables_fingerprint
 from sapsmed.plan.models import (
     CONFIDENCE_CHOICES,
     Action,
@@ -55,17 +52,6 @@ def _triples(qs, kind: str, first, second):
     """A queryset as (kind, text, text) rows, so that different tables can be read in one UNION query."""
     return qs.order_by().annotate(k=Value(kind, output_field=CharField()), a=_text(first), b=_text(second)) \
         .values_list("k", "a", "b")
-
-
-def plan_tables() -> list[type[models.Model]]:
-    """The plan app's tables and the links between them (their history is read through them)."""
-    return [m for m in apps.get_app_config("plan").get_models(include_auto_created=True)
-            if not m.__name__.startswith("Historical")]
-
-
-def plan_fingerprint() -> str:
-    """Changes with any write to the plan's terms, reference lists or links: what the roadmap shows."""
-    return tables_fingerprint(plan_tables())
 
 
 def versions() -> list[PlanVersion]:
@@ -227,6 +213,15 @@ def filter_terms(qs, params: dict, periods: dict[str, Period]):
     return qs.distinct()
 
 
+@dataclass(frozen=True)
+class LineStatus:
+    """What the timeline shows of a line's progress; given by the page that composes the roadmap with progress."""
+
+    rag: str  # red, amber, grey, green, done, dropped
+    label: str  # in words, e.g. "Amber: needs attention"
+    is_demo: bool  # drawn from synthetic demonstration reports
+
+
 @dataclass
 class TimelineRow:
     lv: ActionLineVersion
@@ -238,6 +233,7 @@ class TimelineRow:
     leads: list[str]
     proponents: list[str]
     status_label: str = ""
+    status_demo: bool = False
 
     @property
     def status_short(self) -> str:
@@ -249,26 +245,6 @@ class GoalGroup:
     code: str
     title: str
     rows: list[TimelineRow]
-
-
-def latest_statuses() -> tuple[dict, dict]:
-    """Progress status per action line and the words for each status, when the progress app provides them.
-
-    Hook (imported lazily, so the roadmap works without it): sapsmed.progress.selectors.latest_status_by_line()
-    -> {action-line code (or id): status code}, and sapsmed.progress.warning.RAG_LABELS -> {status: words}.
-    """
-    try:
-        progress_selectors = importlib.import_module("sapsmed.progress.selectors")
-    except ImportError:
-        return {}, {}
-    provider = getattr(progress_selectors, "latest_status_by_line", None)
-    if not callable(provider):
-        return {}, {}
-    try:
-        labels = importlib.import_module("sapsmed.progress.warning").RAG_LABELS
-    except (ImportError, AttributeError):
-        labels = {}
-    return dict(provider() or {}), {str(k): v for k, v in labels.items()}
 
 
 def _cells(years: tuple[int, int] | None, target: int | None, span: range, period_starts: set[int]) -> list[dict]:
@@ -296,28 +272,33 @@ def _drawing_order(lvs: list[ActionLineVersion]) -> list[ActionLineVersion]:
     return [by_code[c] for c in order]
 
 
-def roadmap(params: dict) -> dict:
-    """The timeline of one version (params["version"], default the one in force), filtered, grouped by goal."""
+def roadmap(params: dict, statuses: Mapping[str, LineStatus] | None = None) -> dict:
+    """The timeline of one version (params["version"], default the one in force), filtered, grouped by goal.
+
+    `statuses` ({action-line code: LineStatus}) is the progress of each line, given by a page that composes
+    the roadmap with progress monitoring (sapsmed.pages); without it the timeline shows no status column.
+    """
     all_versions = list(PlanVersion.objects.select_related("plan").order_by("number"))
     version = pick_version(all_versions, params.get("version"))
     plan = version.plan
     periods = {p.code: p for p in Period.objects.filter(plan=plan).order_by("start_year")}
     found = lookups(version, with_lines=False)
     lvs = with_links(filter_terms(terms_queryset(version), params, periods), version)
-    statuses, labels = latest_statuses()
+    statuses = statuses or {}
     span = range(plan.start_year, plan.end_year + 1)
     period_starts = {p.start_year for p in periods.values() if p.start_year != plan.start_year}
     groups: dict[str, GoalGroup] = {}
     for lv in _drawing_order(lvs):
         goal = lv.action_line.action.outcome.goal
         years = line_years({"start_year": lv.start_year, "target_year": lv.target_year})
-        status = statuses.get(lv.action_line.code, statuses.get(lv.action_line_id))
+        status = statuses.get(lv.action_line.code)
         proponents = [found.states.get(c, c) for c in lv.links.get("proponent_states", [])]
         proponents += [found.organisations.get(c, c) for c in lv.links.get("proponent_organisations", [])]
-        row = TimelineRow(lv, lv.action_line.code, years, _cells(years, lv.target_year, span, period_starts), status,
+        row = TimelineRow(lv, lv.action_line.code, years, _cells(years, lv.target_year, span, period_starts),
+                          status.rag if status else None,
                           sorted(lv.links.get("predecessors", []), key=code_sort_key),
                           sorted(found.states.get(c, c) for c in lv.links.get("lead_states", [])), proponents,
-                          labels.get(str(status), str(status)) if status is not None else "")
+                          status.label if status else "", bool(status and status.is_demo))
         groups.setdefault(goal.code, GoalGroup(goal.code, goal.title, [])).rows.append(row)
     ordered = list(periods.values())
     heads = [{"period": p, "index": i, "span": min(p.end_year, plan.end_year) - max(p.start_year, plan.start_year) + 1}
@@ -325,6 +306,7 @@ def roadmap(params: dict) -> dict:
     return {
         "version": version, "plan": plan, "periods": ordered, "period_heads": heads, "years": list(span),
         "groups": [groups[c] for c in sorted(groups)], "count": len(lvs), "terms": lvs, "has_status": bool(statuses),
+        "status_demo": any(r.status_demo for g in groups.values() for r in g.rows),
         "columns": len(span) + 4, "lookups": found, "choices": _choices(found, ordered, all_versions),
         "latest": all_versions[-1],
     }

@@ -16,6 +16,7 @@ from simple_history.utils import bulk_create_with_history
 
 from sapsmed.core import roadmap_fields as rf
 from sapsmed.core.roadmap_rules import line_number
+from sapsmed.plan.events import announce_plan_changed
 from sapsmed.plan.models import (
     Action,
     ActionLine,
@@ -137,6 +138,7 @@ def action_line_create(*, code: str, action: Action, terms: Mapping, user, reaso
     line.save()
     lv = ActionLineVersion(action_line=line, plan_version=version)
     terms_write(lv, terms, CodeRefs(), user=user, reason=reason)
+    announce_plan_changed(line_ids={line.pk})
     return lv
 
 
@@ -159,7 +161,10 @@ def action_line_change(*, lv: ActionLineVersion, terms: Mapping, user, reason: s
                          "saved. Open the line again to see its terms now, then make your change."])
     _refuse_if(check_line(line.code, goal, action, terms, lookups=lookups(), plan=plan), line.code)
     lv = ActionLineVersion.objects.prefetch_related(*_LISTS).get(pk=lv.pk)  # the terms as they stand now
-    return terms_write(lv, terms, CodeRefs(), user=user, reason=reason)
+    changed = terms_write(lv, terms, CodeRefs(), user=user, reason=reason)
+    if changed:
+        announce_plan_changed(line_ids={lv.action_line_id})
+    return changed
 
 
 @transaction.atomic
@@ -171,6 +176,7 @@ def action_line_retire(*, lv: ActionLineVersion, user, reason: str, retired: boo
         lv.retired = retired
         audit_stamp(lv, user, reason)
         lv.save(update_fields=["retired"])
+        announce_plan_changed(line_ids={lv.action_line_id})
     return lv
 
 
@@ -207,6 +213,7 @@ def roadmap_import_commit(*, upload: RoadmapImport, user) -> int:
     upload.summary = {**upload.summary, "written": len(result.new_terms)}
     audit_stamp(upload, user, "Committed")
     upload.save()
+    announce_plan_changed()
     return len(result.new_terms)
 
 

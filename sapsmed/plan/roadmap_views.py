@@ -1,4 +1,9 @@
-"""Public roadmap pages: the timeline with filters (HTML, PDF, Excel), the template, versions and diffs."""
+"""Public roadmap pages: the timeline with filters (HTML, PDF, Excel), the template, versions and diffs.
+
+The timeline and its PDF show each line's progress status, which the plan app does not know: the composing
+pages (sapsmed.pages.roadmap_pages) answer their addresses and call `roadmap_page`/`roadmap_pdf_response`
+with the statuses.
+"""
 
 from urllib.parse import urlencode
 
@@ -7,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from sapsmed import memo
 from sapsmed.accounts.policy import Perm, can
 from sapsmed.core.roadmap_fields import present_diff
 from sapsmed.plan import roadmap_selectors as selectors
@@ -47,31 +51,25 @@ def _params(request) -> dict:
     return {key: value.strip() for key, value in request.GET.items() if key in wanted and value.strip()}
 
 
-def _context(request) -> dict:
+def _context(request, statuses=None) -> dict:
     params = _params(request)
-    ctx = selectors.roadmap(params)
+    ctx = selectors.roadmap(params, statuses)
     ctx.update(filters=params, filters_text=_describe(params, ctx["choices"]), querystring=urlencode(params),
                generated=timezone.now(), may_edit=can(request.user, Perm.EDIT_PLAN),
                may_amend=can(request.user, Perm.AMEND_PLAN))
     return ctx
 
 
-def _statuses(request) -> list:
-    """Each line's progress status: the timeline shows it, so a kept page is keyed by it too."""
-    statuses, _labels = selectors.latest_statuses()
-    return sorted(statuses.items(), key=str)
-
-
-@memo.public_page(selectors.plan_tables, extra_key=_statuses)
-def roadmap(request):
+def roadmap_page(request, statuses=None):
+    """The timeline (statuses: {code: LineStatus}, from the page that composes it with progress)."""
     params = _params(request)
     if len(params) != len(request.GET):  # the filter form sends empty fields: share the short URL instead
         return redirect(f"{reverse('roadmap')}?{urlencode(params)}" if params else reverse("roadmap"))
-    return render(request, "plan/roadmap/timeline.html", _context(request))
+    return render(request, "plan/roadmap/timeline.html", _context(request, statuses))
 
 
-def roadmap_pdf_download(request):
-    ctx = _context(request)
+def roadmap_pdf_response(request, statuses=None):
+    ctx = _context(request, statuses)
     pdf = roadmap_pdf(ctx, base_url=request.build_absolute_uri("/"))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="sap-smed-roadmap-v{ctx["version"].number}.pdf"'

@@ -12,8 +12,7 @@ urlpatterns = [
     path("action-lines/<str:code>/retire/", edit_views.line_retire, name="action_line_retire"),
     path("states/", views.state_list, name="states"),
     path("states/<str:iso3>/", views.state_detail, name="state"),
-    path("roadmap/", roadmap_views.roadmap, name="roadmap"),
-    path("roadmap/roadmap.pdf", roadmap_views.roadmap_pdf_download, name="roadmap_pdf"),
+    # roadmap/ and roadmap/roadmap.pdf: composed with progress statuses in sapsmed.pages
     path("roadmap/roadmap.xlsx", roadmap_views.roadmap_xlsx_download, name="roadmap_xlsx"),
     path("roadmap/template.xlsx", roadmap_views.roadmap_template_download, name="roadmap_template"),
     path("roadmap/versions/", roadmap_views.version_list, name="roadmap_versions"),

@@ -5,20 +5,31 @@ shown as such and not counted. Early warning also reads submitted and validated 
 rules say. Pages, exports and tests read these functions, so they cannot disagree.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from datetime import date
+from types import SimpleNamespace
 
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Min, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from sapsmed.core import early_warning as ew
 from sapsmed.core.sequencing import code_sort_key
-from sapsmed.memo import memoised
-from sapsmed.plan.models import ActionLine, ActionLineVersion, MemberState, StrategicGoal
-from sapsmed.plan.roadmap_selectors import plan_tables
+from sapsmed.plan.models import (
+    ActionLine,
+    ActionLineVersion,
+    ChampionAssignment,
+    MemberState,
+    PlanVersion,
+    StrategicGoal,
+)
 from sapsmed.plan.selectors import current_version
 from sapsmed.progress import charts, rules
+from sapsmed.progress.derived_models import Basis, RoundExpectation, StreamAssessment
 from sapsmed.progress.models import ProgressReport, ReportingRound, WorkflowStatus
-from sapsmed.progress.selectors import champions_by_goal, expected_pairs, goal_of, lines_in_force, proponents
-from sapsmed.progress.warning import RAG_LABELS, RAG_ORDER, assess
+from sapsmed.progress.selectors import champions_by_goal, proponents
+from sapsmed.progress.warning import RAG_LABELS, RAG_ORDER, thresholds
 
 
 def _person(user) -> str:
@@ -26,50 +37,97 @@ def _person(user) -> str:
     return f"{full} ({user.get_username()})" if full else user.get_username()
 
 
-def round_items(rnd: ReportingRound) -> list[rules.Expected]:
-    """Every report the round expects, with where it stands and who files it.
+_COUNTS = {
+    "expected": Count("pk"),
+    "accepted": Count("pk", filter=Q(workflow_status="accepted")),
+    "on_time": Count("pk", filter=Q(accepted_on_time=True)),
+    "in_review": Count("pk", filter=Q(workflow_status__in=("submitted", "validated"))),
+    "not_reported": Count("pk", filter=Q(workflow_status__in=("", "draft", "returned"))),
+}
+_NOT_REPORTED = Q(workflow_status__in=("", "draft", "returned"))
+MISSING_PAGE_SIZE = 100
 
-    What the plan and the reports say is reused until a plan table, a round or a report changes (the
-    lines in force are most of the cost); who files each report is read fresh, as accounts have no stamp.
-    """
+
+def _tally(key: str, counts: dict) -> rules.Tally:
+    return rules.Tally(key, **{name: counts.get(name) or 0 for name in _COUNTS})
+
+
+def _sum(key: str, tallies) -> rules.Tally:
+    return rules.Tally(key, **{name: sum(getattr(t, name) for t in tallies) for name in _COUNTS})
+
+
+def _grouped(rows, field: str) -> dict[str, rules.Tally]:
+    return {group[field]: _tally(group[field], group) for group in rows.values(field).order_by(field)
+            .annotate(**_COUNTS)}
+
+
+def _by_proponent(rows, by_state: dict[str, rules.Tally], total: rules.Tally) -> list[rules.Tally]:
+    """Per proponent account: its states' reports, plus those of the lines granted to it by code."""
     people = proponents()
-    expected = memoised("round-items", [*plan_tables(), ReportingRound, ProgressReport],
-                        (rnd.pk, rnd.opens_on, rnd.due_on), lambda: _round_items(rnd))
-    return [replace(item, proponents=tuple(_person(u) for u in people.of(item.code, item.state)))
-            for item in expected]
+    line_codes = set(people.by_line)
+    by_pair = {}
+    if line_codes:
+        for pair in rows.filter(action_line__code__in=line_codes).values(
+                "action_line__code", "member_state__iso3").order_by().annotate(**_COUNTS):
+            by_pair[(pair["action_line__code"], pair["member_state__iso3"])] = _tally("", pair)
+    accounts: dict[str, list[rules.Tally]] = {}
+    for iso3, users in people.by_state.items():
+        for user in users:
+            accounts.setdefault(_person(user), []).append(by_state.get(iso3, rules.Tally(iso3)))
+    for code, users in people.by_line.items():
+        for (line, iso3), counts in by_pair.items():
+            for user in users:
+                if line == code and user not in people.by_state.get(iso3, []):
+                    accounts.setdefault(_person(user), []).append(counts)
+    covered = [by_state[s] for s in people.by_state if s in by_state]
+    covered += [t for (line, iso3), t in by_pair.items() if iso3 not in people.by_state]
+    found = [_sum(name, parts) for name, parts in accounts.items()]
+    rest = _sum("(no proponent account)", [total])
+    for name in _COUNTS:
+        setattr(rest, name, getattr(total, name) - sum(getattr(t, name) for t in covered))
+    if rest.expected:
+        found.append(rest)
+    return sorted(found, key=lambda t: t.key)
 
 
-def _round_items(rnd: ReportingRound) -> tuple[rules.Expected, ...]:
-    lines = lines_in_force()
+def missing_items(rnd: ReportingRound, rows=None) -> list[rules.Expected]:
+    """The expected reports not submitted (nothing written, a draft or a returned report), in code order."""
+    people = proponents()
     champions = champions_by_goal()
-    reports = {(r["action_line_id"], r["member_state_id"]): r for r in rnd.reports.values(
-        "id", "action_line_id", "member_state_id", "workflow_status", "first_submitted_at")}
-    items = []
-    for lv, state in expected_pairs(rnd, lines):
-        code, goal = lv.action_line.code, goal_of(lv)
-        found = reports.get((lv.action_line_id, state.pk))
-        submitted = found and found["first_submitted_at"]
-        items.append(rules.Expected(
-            code=code, goal=goal, state=state.iso3, champions=champions.get(goal, ()), proponents=(),
-            workflow_status=found["workflow_status"] if found else None,
-            submitted_on=timezone.localdate(submitted) if submitted else None,
-            due_on=rnd.due_on, report_id=found["id"] if found else None))
-    return tuple(items)
+    rows = rows if rows is not None else RoundExpectation.objects.filter(round=rnd, workflow_status__in=(
+        "", "draft", "returned")).select_related("action_line", "member_state").order_by("code_key",
+                                                                                         "member_state__iso3")
+    return [rules.Expected(
+        code=r.action_line.code, goal=r.goal_code, state=r.member_state.iso3, champions=champions.get(r.goal_code, ()),
+        proponents=tuple(_person(u) for u in people.of(r.action_line.code, r.member_state.iso3)),
+        workflow_status=r.workflow_status or None, submitted_on=r.submitted_on, due_on=rnd.due_on,
+        report_id=r.report_id) for r in rows]
 
 
-def round_dashboard(rnd: ReportingRound) -> dict:
-    items = round_items(rnd)
-    states = dict(MemberState.objects.values_list("iso3", "name"))
-    goals = dict(StrategicGoal.objects.values_list("code", "title"))
-    has_demo = rnd.is_demo or rnd.reports.filter(is_demo=True).exists()
+def round_dashboard(rnd: ReportingRound, page: int | str = 1, *, everything: bool = False) -> dict:
+    """Completeness and timeliness of one round, counted from its stored expectations (derived_rounds)."""
+    rows = RoundExpectation.objects.filter(round=rnd)
+    total = _tally("All", rows.aggregate(**_COUNTS))
+    by_goal = _grouped(rows, "goal_code")
+    by_state = _grouped(rows, "member_state__iso3")
+    champions = champions_by_goal()
+    by_champion: dict[str, list[rules.Tally]] = {}
+    for goal, counts in by_goal.items():
+        for champion in champions.get(goal) or ("(no champion)",):
+            by_champion.setdefault(champion, []).append(counts)
+    missing = rows.filter(_NOT_REPORTED).select_related("action_line", "member_state").order_by(
+        "code_key", "member_state__iso3")
+    paged = Paginator(missing, MISSING_PAGE_SIZE).get_page(1 if everything else page)
     return {
-        "round": rnd, "items": items, "total": rules.total(items), "states": states, "goals": goals,
-        "by_goal": rules.tally(items, lambda i: [i.goal]),
-        "by_champion": rules.tally(items, lambda i: i.champions or ["(no champion)"]),
-        "by_state": rules.tally(items, lambda i: [i.state]),
-        "by_proponent": rules.tally(items, lambda i: i.proponents or ["(no proponent account)"]),
-        "missing": [i for i in items if i.not_reported],
-        "today": timezone.localdate(), "has_demo": has_demo,
+        "round": rnd, "total": total, "page": paged,
+        "states": dict(MemberState.objects.values_list("iso3", "name")),
+        "goals": dict(StrategicGoal.objects.values_list("code", "title")),
+        "by_goal": [by_goal[k] for k in sorted(by_goal)],
+        "by_champion": [_sum(k, by_champion[k]) for k in sorted(by_champion)],
+        "by_state": [by_state[k] for k in sorted(by_state)],
+        "by_proponent": _by_proponent(rows, by_state, total),
+        "missing": missing_items(rnd, missing if everything else paged.object_list),
+        "today": timezone.localdate(), "has_demo": rows.filter(is_demo=True).exists() or rnd.is_demo,
     }
 
 
@@ -80,29 +138,84 @@ class WarningFilters:
     state: str = ""
     show_all: bool = False
 
-    def keep(self, stream) -> bool:
-        return ((not self.goal or stream.goal == self.goal)
-                and (not self.champion or self.champion in stream.champions)
-                and (not self.state or stream.state.iso3 == self.state))
+
+@dataclass(frozen=True)
+class StoredAssessment:
+    """What the early-warning page says above its table, read from the stored rows and the settings."""
+
+    as_of: date | None
+    oldest: date | None
+    current_round: ReportingRound | None
+    thresholds: object
+    unreported_lines: list[str]
 
 
-def early_warning_page(filters: WarningFilters) -> dict:
-    assessment = assess()
-    chosen = [s for s in assessment.streams if filters.keep(s)]
-    shown = chosen if filters.show_all else [s for s in chosen if s.flagged]
-    counts = {rag: 0 for rag in RAG_ORDER}
-    for s in chosen:
-        counts[s.warning.rag] += 1
-    champion_states = sorted({c for s in assessment.streams for c in s.champions})
-    lead_states = sorted({s.state.iso3 for s in assessment.streams})
+WARNING_PAGE_SIZE = 100
+
+
+def _as_stream(row: StreamAssessment, champions: dict[str, tuple[str, ...]]) -> StreamAssessment:
+    """The stored row with the names the table, the export and the reviews' streams share."""
+    flags = tuple(ew.Flag(ew.FlagKind(f["kind"]), ew.Severity(f["severity"]), f["reason"]) for f in row.flags)
+    report = (SimpleNamespace(round=row.report_round, workflow_status=row.report_workflow_status)
+              if row.report_round else None)
+    row.line, row.state, row.goal = row.terms, row.member_state, row.goal_code
+    row.champions = champions.get(row.goal_code, ())
+    row.warning = ew.LineWarning(row.stream, ew.Rag(row.rag), flags, tuple(row.notes), report)
+    return row
+
+
+def _warning_rows(filters: WarningFilters):
+    rows = StreamAssessment.objects.filter(basis=Basis.SUBMITTED)
+    if filters.goal:
+        rows = rows.filter(goal_code=filters.goal)
+    if filters.champion:
+        rows = rows.filter(goal_code__in=ChampionAssignment.objects.filter(
+            member_state__iso3=filters.champion).values("goal__code"))
+    if filters.state:
+        rows = rows.filter(member_state__iso3=filters.state)
+    return rows
+
+
+def early_warning_page(filters: WarningFilters, page: int | str = 1, *, everything: bool = False) -> dict:
+    """The stored early-warning assessments (from submitted, validated and accepted reports), worst first.
+
+    A page of the table (`everything` for the workbook), the counts by status and the filters' choices, in a
+    fixed number of queries however many lines and reports there are.
+    """
+    chosen = _warning_rows(filters)
+    shown = chosen if filters.show_all else chosen.filter(flag_count__gt=0)
+    shown = shown.select_related("action_line", "terms__action_line", "member_state").order_by(
+        "rag_rank", "-red_count", "-flag_count", "code_key", "member_state__iso3")
+    tallied: dict[str, int] = {}
+    has_demo = False
+    for rag, demo, n in chosen.order_by().values_list("rag", "is_demo").annotate(n=Count("pk")):
+        tallied[rag] = tallied.get(rag, 0) + n
+        has_demo = has_demo or demo
+    meta = StreamAssessment.objects.filter(basis=Basis.SUBMITTED).aggregate(
+        newest=Max("as_of"), oldest=Min("as_of"), current=Max("current_round"))
+    champions = champions_by_goal()
+    paged = Paginator(shown, WARNING_PAGE_SIZE).get_page(1 if everything else page)
+    streams = [_as_stream(row, champions) for row in (shown if everything else paged.object_list)]
+    current = ReportingRound.objects.filter(name=meta["current"]).first() if meta["current"] else None
+    assessment = StoredAssessment(meta["newest"], meta["oldest"], current, thresholds(), unassessed_lines())
     return {
-        "assessment": assessment, "streams": shown, "filters": filters,
-        "counts": [(rag.value, RAG_LABELS[rag], n) for rag, n in counts.items()],
+        "assessment": assessment, "streams": streams, "page": paged, "filters": filters,
+        "counts": [(rag.value, RAG_LABELS[rag], tallied.get(rag.value, 0)) for rag in RAG_ORDER],
         "goals": list(StrategicGoal.objects.order_by("code").values_list("code", "title")),
-        "champion_states": champion_states, "lead_states": lead_states,
+        "champion_states": sorted({c for states in champions.values() for c in states}),
+        "lead_states": list(StreamAssessment.objects.filter(basis=Basis.SUBMITTED).order_by("member_state__iso3")
+                            .values_list("member_state__iso3", flat=True).distinct()),
         "states": dict(MemberState.objects.values_list("iso3", "name")),
-        "has_demo": assessment.has_demo,
+        "has_demo": has_demo,
     }
+
+
+def unassessed_lines() -> list[str]:
+    """Lines in force with no lead state: nobody is asked to report, so early warning has nothing to assess."""
+    in_force = PlanVersion.objects.order_by("-number").values("pk")[:1]
+    codes = ActionLineVersion.objects.filter(plan_version=Subquery(in_force), retired=False,
+                                             lead_states__isnull=True).values_list("action_line__code", flat=True)
+    return sorted(codes, key=code_sort_key)
 
 
 def line_history(code: str) -> dict:
@@ -114,7 +227,10 @@ def line_history(code: str) -> dict:
     reports = list(ProgressReport.objects.filter(action_line=line).select_related("round", "member_state")
                    .order_by("round__opens_on", "member_state__iso3"))
     accepted = [r for r in reports if r.workflow_status == WorkflowStatus.ACCEPTED]
-    streams = [s for s in assess().streams if s.line.action_line_id == line.pk]
+    champions = champions_by_goal()
+    streams = [_as_stream(row, champions) for row in StreamAssessment.objects.filter(
+        basis=Basis.SUBMITTED, action_line=line).select_related("action_line", "terms__action_line", "member_state")
+        .order_by("member_state__iso3")]
     return {
         "line": line, "terms": terms, "goal": line.action.outcome.goal, "reports": reports,
         "chart": charts.progress_chart(accepted, title=f"Action line {code}: accepted reports"),

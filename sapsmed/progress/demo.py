@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from sapsmed.progress import derived
 from sapsmed.progress.models import (
     Attachment,
     Milestone,
@@ -223,6 +224,7 @@ def demo_load() -> dict[str, int]:
                                         reached_on=reached, is_demo=True))
     ReportTransition.objects.bulk_create(transitions)
     Milestone.objects.bulk_create(milestones)
+    derived.recompute_all()
     return {"rounds": len(rounds), "reports": len(reports), "transitions": len(transitions),
             "milestones": len(milestones)}
 
@@ -243,4 +245,5 @@ def demo_remove() -> dict[str, int]:
         history = getattr(model, "history", None)
         if history is not None:
             history.model.objects.filter(is_demo=True).delete()
+    derived.recompute_all()
     return counts

@@ -65,6 +65,7 @@ def early_warning_workbook(ctx: dict) -> bytes:
     f = ctx["filters"]
     chosen = ", ".join(p for p in (f.goal and f"goal {f.goal}", f.champion and f"champion {f.champion}",
                                    f.state and f"state {f.state}") if p) or "none"
-    about = _about(f"Early warning as of {a.as_of:%d %B %Y}, from submitted, validated and accepted reports.", demo,
+    when = f"as of {a.as_of:%d %B %Y}" if a.as_of else "(not assessed yet)"
+    about = _about(f"Early warning {when}, from submitted, validated and accepted reports.", demo,
                    [f"Filters: {chosen}.", f"Current round: {a.current_round.name if a.current_round else 'none'}."])
     return write_rows_xlsx([about, ("Early warning", *_with_demo(columns, rows, demo))])

@@ -266,3 +266,4 @@ class WorkbookUpload(models.Model):
 
     def __str__(self) -> str:
         return self.filename
+from sapsmed.progress.derived_models import Basis, RoundExpectation, StreamAssessment  # noqa: E402,F401 - derived rows

@@ -18,6 +18,7 @@ from sapsmed.plan.models import ActionLineVersion, ChampionAssignment
 from sapsmed.plan.selectors import current_version
 from sapsmed.progress import rules
 from sapsmed.progress.access import may_edit, pairs_filter
+from sapsmed.progress.derived_models import Basis, RagChoice, StreamAssessment
 from sapsmed.progress.models import (
     Milestone,
     ProgressReport,
@@ -30,13 +31,19 @@ from sapsmed.progress.models import (
 REPORT_RELATED = ("round", "action_line__action__outcome__goal", "member_state")
 
 
-def lines_in_force() -> list[ActionLineVersion]:
-    """The action lines of the plan version in force (not retired), with goal, lead states and predecessors."""
+def lines_in_force(line_ids=None) -> list[ActionLineVersion]:
+    """The action lines of the plan version in force (not retired), with goal, lead states and predecessors.
+
+    `line_ids` narrows them to those action lines (None: all).
+    """
     version = current_version()
     if version is None:
         return []
+    chosen = ActionLineVersion.objects.filter(plan_version=version, retired=False)
+    if line_ids is not None:
+        chosen = chosen.filter(action_line_id__in=line_ids)
     found = list(
-        ActionLineVersion.objects.filter(plan_version=version, retired=False)
+        chosen
         .select_related("action_line__action__outcome__goal")
         .prefetch_related("lead_states", "predecessors")
     )
@@ -81,16 +88,20 @@ def proponents() -> Proponents:
     return found
 
 
-def finished_before(rounds: list[ReportingRound]) -> dict[int, set[tuple[int, int]]]:
+def finished_before(rounds: list[ReportingRound], line_ids=None) -> dict[int, set[tuple[int, int]]]:
     """For each round: (line id, state id) whose latest accepted report before it says completed or dropped.
 
-    One query for all the rounds asked about, so a page listing several rounds asks once.
+    One query for all the rounds asked about, so a page listing several rounds asks once; `line_ids` narrows
+    it to those action lines.
     """
     if not rounds:
         return {}
     latest_opening = max(r.opens_on for r in rounds)
-    rows = (ProgressReport.objects.filter(workflow_status=WorkflowStatus.ACCEPTED,
-                                          round__opens_on__lt=latest_opening)
+    accepted = ProgressReport.objects.filter(workflow_status=WorkflowStatus.ACCEPTED,
+                                             round__opens_on__lt=latest_opening)
+    if line_ids is not None:
+        accepted = accepted.filter(action_line_id__in=line_ids)
+    rows = (accepted
             .order_by("round__opens_on", "pk")
             .values_list("round__opens_on", "action_line_id", "member_state_id", "status"))
     found: dict[int, set[tuple[int, int]]] = {}
@@ -285,12 +296,26 @@ def milestones_of(report: ProgressReport | None) -> list[Milestone]:
     return list(report.milestones.all()) if report is not None else []
 
 
-def latest_status_by_line() -> dict[str, str]:
-    """Action-line code → early-warning status ("red", "amber", "grey", "green", "done", "dropped").
+def public_line_statuses() -> dict[str, tuple[str, str, bool]]:
+    """Action-line code → (status, status in words, drawn from demonstration data), from accepted reports only.
 
-    Lines of the plan version in force that nobody reports on are "grey". Labels for display are in
-    sapsmed.progress.warning.RAG_LABELS.
+    What the public may see of progress: each line's worst stream among its lead states, from the stored
+    accepted-basis assessments (sapsmed.progress.derived), in one query ("grey" where one lead state has an
+    accepted report and another has none). Lines with no accepted report at all, or no lead state, have none.
     """
-    from sapsmed.progress.warning import assess
-
-    return assess().line_status
+    worst: dict[str, tuple[int, str, bool]] = {}
+    accepted: set[str] = set()
+    rows = StreamAssessment.objects.filter(basis=Basis.ACCEPTED).values_list(
+        "action_line__code", "rag_rank", "rag", "is_demo")
+    for code, rank, rag, demo in rows:
+        if rag != RagChoice.GREY:
+            accepted.add(code)
+        kept = worst.get(code)
+        if kept is None or rank < kept[0]:
+            worst[code] = (rank, rag, demo or bool(kept and kept[2]))
+        elif demo:
+            worst[code] = (kept[0], kept[1], True)
+    labels = dict(RagChoice.choices)
+    grey = "Grey: no accepted report yet"
+    return {code: (rag, grey if rag == RagChoice.GREY else labels[rag], demo)
+            for code, (_rank, rag, demo) in worst.items() if code in accepted}

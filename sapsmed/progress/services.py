@@ -17,7 +17,7 @@ from django.utils import timezone
 from sapsmed.accounts.policy import Perm, can
 from sapsmed.core.workflow import Action, check_transition
 from sapsmed.plan.models import ActionLine, MemberState
-from sapsmed.progress import rules
+from sapsmed.progress import derived, derived_rounds, rules
 from sapsmed.progress.access import may_edit, workflow_roles
 from sapsmed.progress.models import (
     Milestone,
@@ -87,6 +87,9 @@ def round_open(*, by, name: str, opens_on: date, due_on: date, locks_on: date, d
                          opened_by=by, is_demo=is_demo)
     rnd._change_reason = f"Round {name} opened"
     rnd.save()
+    derived_rounds.expectations_recompute(rounds=[rnd])
+    if opens_on <= timezone.localdate():  # it may now be the round that missing reports are checked against
+        derived.streams_recompute()
     return rnd
 
 
@@ -200,7 +203,8 @@ def _save_once(by, rnd, line, state, values, milestones, revision, reason) -> Pr
             if report is not None and report.workflow_status not in rules.EDITABLE_STATUSES:
                 raise ProgressError(f"This report is {report.get_workflow_status_display().lower()}; "
                                     "only a draft or a returned report can be changed.")
-            if report is None:
+            created = report is None
+            if created:
                 report = ProgressReport(round=rnd, action_line=line, member_state=state, created_by=by, revision=0,
                                         is_demo=rnd.is_demo)
             for name in REPORT_FIELDS:
@@ -212,6 +216,8 @@ def _save_once(by, rnd, line, state, values, milestones, revision, reason) -> Pr
             report._change_reason = reason
             report.save()
             _replace_milestones(report, milestones)
+            if created:  # later saves of a draft change nothing the dashboards or early warning read
+                derived_rounds.report_changed(report)
     if conflict is not None:
         who = conflict.report.updated_by.get_username() if conflict.report.updated_by else "someone else"
         raise StaleReport(
@@ -266,6 +272,8 @@ def report_transition(*, by, report_id: int, action: str, note: str = "",
         report.first_submitted_at = report.first_submitted_at or now
     report._change_reason = f"{Action(action).value.capitalize()}" + (f": {note.strip()}" if note.strip() else "")
     report.save()
+    derived.streams_recompute(line_ids={report.action_line_id})
+    derived_rounds.report_changed(report)
     if action in (Action.SUBMIT, Action.RETURN, Action.ACCEPT):
         from sapsmed.progress.tasks import report_event_notify
 

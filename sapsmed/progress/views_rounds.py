@@ -4,14 +4,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from sapsmed.accounts.decorators import require
 from sapsmed.accounts.policy import Perm, can
-from sapsmed.memo import memoised
-from sapsmed.progress import dashboards, exports, selectors, services, warning
+from sapsmed.progress import dashboards, exports, selectors, services
 from sapsmed.progress.access import deny, may_view
 from sapsmed.progress.forms import ExceptionForm, LockForm, RoundForm
 from sapsmed.progress.services import ProgressError
@@ -98,7 +96,7 @@ def exception_grant(request, name: str):
 @require(Perm.DASHBOARD_VIEW)
 def round_dashboard(request, name: str):
     rnd = selectors.round_get(name)
-    ctx = dashboards.round_dashboard(rnd)
+    ctx = dashboards.round_dashboard(rnd, request.GET.get("page", 1))
     ctx["phase"] = selectors.round_phase(rnd)
     ctx["may_manage"] = can(request.user, Perm.ROUND_MANAGE)
     return render(request, "progress/round_dashboard.html", ctx)
@@ -107,7 +105,7 @@ def round_dashboard(request, name: str):
 @require(Perm.DASHBOARD_VIEW)
 def round_dashboard_xlsx(request, name: str):
     rnd = selectors.round_get(name)
-    content = exports.round_dashboard_workbook(dashboards.round_dashboard(rnd))
+    content = exports.round_dashboard_workbook(dashboards.round_dashboard(rnd, everything=True))
     return _xlsx(content, f"sapsmed-round-{rnd.name}-completeness.xlsx")
 
 
@@ -119,19 +117,13 @@ def _filters(request) -> dashboards.WarningFilters:
 
 @require(Perm.DASHBOARD_VIEW)
 def early_warning(request):
-    filters = _filters(request)
-    ctx = dashboards.early_warning_page(filters)
-    # The table (hundreds of rows with the full plan) is the same for every role holder: draw it once per
-    # change of the assessment's inputs.
-    ctx["table"] = memoised("early-warning-table", warning.input_tables(),
-                            (filters, ctx["assessment"].as_of, ctx["assessment"].thresholds),
-                            lambda: render_to_string("progress/_warning_table.html", ctx))
+    ctx = dashboards.early_warning_page(_filters(request), request.GET.get("page", 1))
     return render(request, "progress/early_warning.html", ctx)
 
 
 @require(Perm.DASHBOARD_VIEW)
 def early_warning_xlsx(request):
-    content = exports.early_warning_workbook(dashboards.early_warning_page(_filters(request)))
+    content = exports.early_warning_workbook(dashboards.early_warning_page(_filters(request), everything=True))
     return _xlsx(content, f"sapsmed-early-warning-{timezone.localdate():%Y-%m-%d}.xlsx")
 
 

@@ -15,8 +15,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from sapsmed.core import early_warning as ew
-from sapsmed.memo import memoised
-from sapsmed.plan.roadmap_selectors import plan_tables
+from sapsmed.plan.models import ActionLineVersion
+from sapsmed.plan.selectors import current_version
 from sapsmed.progress.models import Milestone, ProgressReport, ReportingRound
 from sapsmed.progress.selectors import champions_by_goal, goal_of, lines_in_force
 
@@ -59,6 +59,8 @@ class Stream:
     champions: tuple[str, ...]
     warning: ew.LineWarning
     report_id: int | None
+    counted: tuple[int, ...] = ()
+    is_demo: bool = False
 
     @property
     def rag(self) -> str:
@@ -115,30 +117,46 @@ _FIELDS = ("id", "round_id", "action_line_id", "member_state_id", "workflow_stat
            "quality_evidence", "risks", "submitted_at", "is_demo")
 
 
-def input_tables() -> list:
-    """What assess() reads: the plan's tables, the rounds, the reports and their milestones."""
-    return [*plan_tables(), ReportingRound, ProgressReport, Milestone]
+@dataclass
+class Computed:
+    """What one computation gives: the streams asked for, the round checked for missing reports, and the
+    lines in force that nobody is asked to report on (no lead state)."""
+
+    streams: list[Stream]
+    current_round: ReportingRound | None
+    unreported_lines: list[str]
+    rows: list[dict]
 
 
 def assess(as_of: date | None = None, *, accepted_only: bool = False) -> Assessment:
     """Every (line, lead state) of the plan in force, assessed from submitted, validated and accepted reports.
 
-    Reviews pass accepted_only: only reports the Secretariat accepted count in what a review tables.
-    The result is reused until one of its input tables changes (sapsmed.memo.memoised): read-only.
+    Reviews pass accepted_only (with their cut-off date): only reports the Secretariat accepted count in what
+    a review tables. Pages read the stored assessments (sapsmed.progress.derived) instead of this.
     """
     as_of = as_of or timezone.localdate()
     th = thresholds()
-    return memoised("early-warning", input_tables(), (as_of, accepted_only, th),
-                    lambda: _assess(as_of, th, accepted_only))
+    found = compute(as_of, th, accepted_only=accepted_only)
+    line_status = _worst_by_line(lines_in_force(), found.streams)
+    has_demo = any(r["is_demo"] for r in found.rows) or bool(found.current_round and found.current_round.is_demo)
+    return Assessment(as_of, found.current_round, th, found.streams, line_status, has_demo, found.unreported_lines)
 
 
-def _assess(as_of: date, th: ew.Thresholds, accepted_only: bool) -> Assessment:
-    lines = lines_in_force()
+def compute(as_of: date, th: ew.Thresholds, *, accepted_only: bool, line_ids: set[int] | None = None) -> Computed:
+    """The streams of the lines in force (of `line_ids` only, when given), through the core's rules.
+
+    A stream's predecessor flags read its predecessors' own assessment, so their reports are read too;
+    only the streams asked for are returned.
+    """
+    lines = lines_in_force(_with_predecessors(line_ids) if line_ids is not None else None)
     rounds = list(ReportingRound.objects.only("id", "name", "due_on", "is_demo"))
     round_names = {r.pk: r.name for r in rounds}
     due = {r.pk: r.due_on for r in rounds}
     counted = ["accepted"] if accepted_only else _COUNTED
-    rows = list(ProgressReport.objects.filter(workflow_status__in=counted).exclude(status="").values(*_FIELDS))
+    reports = ProgressReport.objects.filter(workflow_status__in=counted).exclude(status="")
+    if line_ids is not None:
+        reports = reports.filter(action_line_id__in=[lv.action_line_id for lv in lines])
+    rows = list(reports.values(*_FIELDS))
     by_pair: dict[tuple[int, int], list[dict]] = {}
     for row in rows:
         by_pair.setdefault((row["action_line_id"], row["member_state_id"]), []).append(row)
@@ -163,14 +181,27 @@ def _assess(as_of: date, th: ew.Thresholds, accepted_only: bool) -> Assessment:
     streams = []
     for w in warnings:
         lv, state, stored = meta[w.code]
+        if line_ids is not None and lv.action_line_id not in line_ids:
+            continue
         report_id = None
         if w.report is not None:
             report_id = next((r["id"] for r in stored if round_names[r["round_id"]] == w.report.round), None)
-        streams.append(Stream(lv, state, goal_of(lv), champions.get(goal_of(lv), ()), w, report_id))
-    line_status = _worst_by_line(lines, streams)
-    has_demo = any(r["is_demo"] for r in rows) or any(r.is_demo for r in rounds)
-    unreported = [lv.action_line.code for lv in lines if not leads[lv.action_line.code]]
-    return Assessment(as_of, rnd, th, streams, line_status, has_demo, unreported)
+        streams.append(Stream(lv, state, goal_of(lv), champions.get(goal_of(lv), ()), w, report_id,
+                              tuple(r["id"] for r in stored), any(r["is_demo"] for r in stored)))
+    unreported = [lv.action_line.code for lv in lines if not leads[lv.action_line.code]
+                  and (line_ids is None or lv.action_line_id in line_ids)]
+    return Computed(streams, rnd, unreported, rows)
+
+
+def _with_predecessors(line_ids: set[int]) -> set[int]:
+    """The lines asked for and the lines they wait for, in the plan version in force."""
+    version = current_version()
+    if version is None:
+        return set()
+    preds = ActionLineVersion.predecessors.through.objects.filter(
+        actionlineversion__plan_version=version, actionlineversion__action_line_id__in=line_ids,
+    ).values_list("actionline_id", flat=True)
+    return set(line_ids) | set(preds)
 
 
 def _with_latest_milestones(inputs: list[ew.LineInput], meta: dict, as_of: date) -> list[ew.LineInput]:

@@ -118,23 +118,16 @@ def test_an_unknown_version_is_not_found(client):
     assert client.get("/roadmap/", {"version": "x"}).status_code == 404
 
 
-def test_status_comes_from_the_progress_app_when_it_provides_one(client, monkeypatch):
-    monkeypatch.setattr(roadmap_selectors, "latest_statuses",
-                        lambda: ({"B-2-1.3": "amber"}, {"amber": "Amber: needs attention"}))
-    html = page(client)
-    assert '<span class="rag rag-amber" title="Amber: needs attention">Amber</span>' in html
-    assert "no accepted report" in html
+def test_a_status_given_by_the_composing_page_is_drawn_on_its_line():
+    ctx = roadmap_selectors.roadmap({}, {"B-2-1.3": roadmap_selectors.LineStatus("amber", "Amber: needs attention",
+                                                                                 True)})
+    row = next(r for g in ctx["groups"] for r in g.rows if r.code == "B-2-1.3")
+    assert (row.status, row.status_label, row.status_short, row.status_demo) == (
+        "amber", "Amber: needs attention", "Amber", True)
+    assert ctx["has_status"] and ctx["status_demo"]
 
 
-def test_without_progress_statuses_the_page_says_where_status_will_come_from(client, monkeypatch):
-    monkeypatch.setattr(roadmap_selectors, "latest_statuses", lambda: ({}, {}))
+def test_without_statuses_the_timeline_has_none_and_says_where_status_will_come_from(client):
+    ctx = roadmap_selectors.roadmap({})
+    assert not ctx["has_status"] and all(r.status is None for g in ctx["groups"] for r in g.rows)
     assert "Status appears here once progress reports" in page(client)
-
-
-def test_the_roadmap_works_when_the_progress_app_offers_no_status(client, monkeypatch):
-    import sys
-
-    monkeypatch.setitem(sys.modules, "sapsmed.progress.selectors", None)  # importing it now fails
-    assert roadmap_selectors.latest_statuses() == ({}, {})
-    html = page(client)
-    assert "Status appears here once progress reports" in html and len(codes(html)) == 12

@@ -8,8 +8,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from sapsmed.plan.models import ActionLine, ActionLineVersion, MemberState
+from sapsmed.progress.derived import streams_recompute
 from sapsmed.progress.models import ProgressReport, ReportingRound
-from sapsmed.progress.selectors import latest_status_by_line
+from sapsmed.progress.selectors import public_line_statuses
 from sapsmed.progress.warning import assess
 
 pytestmark = pytest.mark.django_db
@@ -22,14 +23,17 @@ def past_round(today):
 
 
 def stored(rnd, code="B-2-1.3", iso3="MYS", workflow="accepted", **fields):
-    """A report as it stands in the database (set up directly: these tests are about reading it)."""
+    """A report as it stands in the database (set up directly: these tests are about reading it), with the
+    stored assessments refreshed as the nightly refresh would."""
     values = {"status": "on_track", "percent_complete": 20, "planned_start": date(2025, 1, 1),
               "planned_end": timezone.localdate() + timedelta(days=365), "narrative": "x",
               "submitted_at": timezone.now() - timedelta(days=45)}
     values.update(fields)
-    return ProgressReport.objects.create(round=rnd, action_line=ActionLine.objects.get(code=code),
-                                         member_state=MemberState.objects.get(iso3=iso3), workflow_status=workflow,
-                                         **values)
+    report = ProgressReport.objects.create(round=rnd, action_line=ActionLine.objects.get(code=code),
+                                           member_state=MemberState.objects.get(iso3=iso3),
+                                           workflow_status=workflow, **values)
+    streams_recompute()
+    return report
 
 
 def stream(code, iso3):
@@ -48,6 +52,7 @@ def test_drafts_and_returned_reports_do_not_count_but_submitted_ones_do(past_rou
     stored(past_round, iso3="LAO", workflow="returned", percent_complete=5)
     assert stream("B-2-1.3", "MYS").rag == "grey" and stream("B-2-1.3", "LAO").rag == "grey"
     ProgressReport.objects.filter(member_state__iso3="MYS").update(workflow_status="submitted")
+    streams_recompute()
     assert stream("B-2-1.3", "MYS").rag != "grey"
 
 
@@ -74,6 +79,7 @@ def test_a_misspelt_threshold_stops_with_a_message(settings):
 def test_a_late_predecessor_is_flagged_on_the_line_that_waits_for_it(past_round):
     terms = ActionLineVersion.objects.get(action_line__code="B-2-1.3")
     terms.predecessors.add(ActionLine.objects.get(code="B-2-1.2"))
+    streams_recompute()
     stored(past_round, code="B-2-1.2", status="dropped")
     stored(past_round)
     reasons = [f.reason for f in stream("B-2-1.3", "MYS").warning.flags]
@@ -83,12 +89,18 @@ def test_a_late_predecessor_is_flagged_on_the_line_that_waits_for_it(past_round)
 def test_the_line_status_for_the_roadmap_is_the_worst_of_its_reporting_states(past_round):
     stored(past_round, status="completed", percent_complete=100)
     stored(past_round, iso3="LAO", percent_complete=5, planned_start=date(2024, 1, 1))
-    status = latest_status_by_line()
-    assert status["B-2-1.3"] == "red"
+    status = public_line_statuses()
+    assert status["B-2-1.3"] == ("red", "Red: serious problem", False)
     stored(past_round, code="A-1-3.1", iso3="THA", status="completed", percent_complete=100)
     stored(past_round, code="A-1-3.1", iso3="VNM", status="completed", percent_complete=100)
-    assert latest_status_by_line()["A-1-3.1"] == "done"
-    assert set(status) == set(ActionLine.objects.values_list("code", flat=True))
+    assert public_line_statuses()["A-1-3.1"] == ("done", "Done: completed", False)
+    assert set(status) == {"B-2-1.3"}  # lines without an accepted report have no public status
+
+
+def test_the_public_status_counts_accepted_reports_only(past_round):
+    stored(past_round, workflow="validated", percent_complete=5, planned_start=date(2024, 1, 1))
+    assert "B-2-1.3" not in public_line_statuses()
+    assert stream("B-2-1.3", "MYS").rag == "red"  # the role holders' early warning counts it
 
 
 def test_the_page_lists_flagged_lines_worst_first_and_filters_them(past_round, client_for):

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from sapsmed.plan.models import Action, ActionLine, ActionLineVersion, MemberState
 from sapsmed.plan.selectors import current_version
+from sapsmed.progress.derived import streams_recompute
 from sapsmed.progress.models import Milestone, ProgressReport, ReportingRound, ReportTransition
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +57,7 @@ def grow(rounds: int, lines: int, start: int):
     Milestone.objects.bulk_create([Milestone(report=r, name="Step", planned_on=date(2001, 1, 1)) for r in reports])
     ReportTransition.objects.bulk_create([ReportTransition(report=r, action="accept", from_status="validated",
                                                            to_status="accepted", at=timezone.now()) for r in reports])
+    streams_recompute()  # as a bulk load does after writing its reports
 
 
 PAGES = [

@@ -1,0 +1,133 @@
+"""Stored early-warning assessments, recomputed by the services that change their inputs, in their transaction.
+
+Rules, in words:
+- A report's transition (submitted, withdrawn, validated, returned, accepted) changes what early warning
+  counts for its (line, state) stream, and for the streams of the lines that wait for that line (their
+  predecessor flags read it): those streams are recomputed, on both bases, in the transition's transaction.
+- Saving a draft changes nothing early warning reads (drafts and returned reports are not counted).
+- Opening a round may change the round that missing reports are checked against, and a change of the plan
+  in force (an approved amendment, a roadmap edit or import, a load of the plan) may change the lines, their
+  lead states and predecessors: every stream is recomputed.
+- What changes with the date alone (a planned end or a due date passing) is refreshed by
+  `manage.py refresh_assessments`, daily; every row says as of which date it was assessed.
+- `differences()` recomputes everything without writing and names each stored row that differs.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from sapsmed.core.early_warning import Severity
+from sapsmed.core.sequencing import code_text_key
+from sapsmed.plan.models import ActionLine, ActionLineVersion, MemberState
+from sapsmed.plan.selectors import current_version
+from sapsmed.progress import derived_rounds, warning
+from sapsmed.progress.derived_models import RAG_RANK, Basis, StreamAssessment
+
+# What a stored row holds, compared field by field by differences().
+_COMPARED = ("terms_id", "goal_code", "rag", "flags", "notes", "report_id", "report_round",
+             "report_workflow_status", "counted_reports", "is_demo", "current_round")
+
+
+def _rows(as_of: date, basis: str, line_ids: set[int] | None) -> list[StreamAssessment]:
+    found = warning.compute(as_of, warning.thresholds(), accepted_only=basis == Basis.ACCEPTED, line_ids=line_ids)
+    current = found.current_round.name if found.current_round else ""
+    rows = []
+    for s in found.streams:
+        w = s.warning
+        rows.append(StreamAssessment(
+            action_line_id=s.line.action_line_id, member_state_id=s.state.pk, basis=basis, terms_id=s.line.pk,
+            goal_code=s.goal, code_key=code_text_key(s.line.action_line.code), rag=w.rag.value,
+            rag_rank=RAG_RANK[w.rag.value], red_count=sum(f.severity is Severity.RED for f in w.flags),
+            flag_count=len(w.flags),
+            flags=[{"kind": f.kind.value, "severity": f.severity.value, "reason": f.reason} for f in w.flags],
+            notes=list(w.notes), report_id=s.report_id, report_round=w.report.round if w.report else "",
+            report_workflow_status=w.report.workflow_status.value if w.report else "",
+            counted_reports=sorted(s.counted), is_demo=s.is_demo, as_of=as_of, current_round=current))
+    return rows
+
+
+def successors_of(line_ids: set[int]) -> set[int]:
+    """The lines of the plan in force that wait for any of these lines."""
+    version = current_version()
+    if version is None or not line_ids:
+        return set()
+    return set(ActionLineVersion.objects.filter(plan_version=version, predecessors__in=line_ids)
+               .values_list("action_line_id", flat=True))
+
+
+@transaction.atomic
+def streams_recompute(*, line_ids: set[int] | None = None, as_of: date | None = None) -> int:
+    """Recompute and store the streams of these action lines and of the lines waiting for them (None: all).
+
+    Runs inside the caller's transaction: if it fails, the caller's write is rolled back with it.
+    Returns how many rows were written.
+    """
+    as_of = as_of or timezone.localdate()
+    targets = None if line_ids is None else set(line_ids) | successors_of(set(line_ids))
+    rows = [*_rows(as_of, Basis.SUBMITTED, targets), *_rows(as_of, Basis.ACCEPTED, targets)]
+    stale = StreamAssessment.objects.all() if targets is None else StreamAssessment.objects.filter(
+        action_line_id__in=targets)
+    stale.delete()
+    StreamAssessment.objects.bulk_create(rows)
+    return len(rows)
+
+
+@transaction.atomic
+def recompute_all() -> None:
+    """Every stored stream and round expectation, after a bulk load or removal (demonstration data)."""
+    streams_recompute()
+    derived_rounds.expectations_recompute()
+
+
+@transaction.atomic
+def refresh(*, as_of: date | None = None) -> int:
+    """Recompute every stream and round expectation from the facts (idempotent); returns how many rows changed."""
+    changed = len(differences(as_of=as_of))
+    streams_recompute(as_of=as_of)
+    derived_rounds.expectations_recompute()
+    return changed
+
+
+def differences(*, as_of: date | None = None) -> list[str]:
+    """One sentence per stored row (assessments and round expectations) that a fresh computation would not give."""
+    return [*_stream_differences(as_of), *derived_rounds.differences()]
+
+
+def _stream_differences(as_of: date | None) -> list[str]:
+    as_of = as_of or timezone.localdate()
+    fresh = {(r.action_line_id, r.member_state_id, r.basis): r
+             for basis in Basis for r in _rows(as_of, basis, None)}
+    stored = {(r.action_line_id, r.member_state_id, r.basis): r
+              for r in StreamAssessment.objects.select_related("action_line", "member_state")}
+    names = {key: r.stream for key, r in stored.items()}
+    found = []
+    for key in sorted(set(fresh) | set(stored), key=lambda k: (k[2], k[0], k[1])):
+        old, new = stored.get(key), fresh.get(key)
+        if old is None:
+            found.append(f"Early warning {_name(new)} ({key[2]}): not stored; recomputed {new.rag}.")
+        elif new is None:
+            found.append(f"Early warning {names[key]} ({key[2]}): stored {old.rag}, but the stream is no longer "
+                         "assessed.")
+        elif old.as_of != new.as_of:
+            found.append(f"Early warning {names[key]} ({key[2]}): stored as of {old.as_of}, not {new.as_of}.")
+        else:
+            changed = [f for f in _COMPARED if getattr(old, f) != getattr(new, f)]
+            if changed:
+                found.append(f"Early warning {names[key]} ({key[2]}): stored {old.rag}, recomputed {new.rag}; "
+                             f"differs in {', '.join(changed)}.")
+    return found
+
+
+def _name(row: StreamAssessment) -> str:
+    return (f"{ActionLine.objects.get(pk=row.action_line_id).code} "
+            f"({MemberState.objects.get(pk=row.member_state_id).iso3})")
+
+
+def on_plan_changed(sender, *, line_ids=None, **kwargs) -> None:
+    """The plan in force changed (sapsmed.plan.events): recompute the streams and expectations it may change."""
+    streams_recompute(line_ids=line_ids)
+    derived_rounds.expectations_recompute(line_ids=line_ids)
