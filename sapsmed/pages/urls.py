@@ -2,10 +2,12 @@
 
 from django.urls import path
 
-from sapsmed.pages import views
+from sapsmed.pages import roadmap_pages, views
 
 # Names without a namespace, as the plan's pages had them ({% url 'goal' %}, {% url 'search' %}).
 urlpatterns = [
     path("goals/<str:code>/", views.goal_detail, name="goal"),
     path("search/", views.search, name="search"),
+    path("roadmap/", roadmap_pages.roadmap, name="roadmap"),
+    path("roadmap/roadmap.pdf", roadmap_pages.roadmap_pdf_download, name="roadmap_pdf"),
 ]
