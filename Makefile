@@ -22,6 +22,7 @@ serve: setup
 	$(PY) manage.py create_demo_users
 	$(PY) manage.py load_demo_progress
 	$(PY) manage.py load_demo_survey
+	$(PY) manage.py refresh_assessments --schedule
 	@echo "sapsmed: http://$(HOST):$(PORT)/ (Ctrl-C stops it; background jobs log to var/worker.log)"
 	@$(PY) manage.py db_worker > var/worker.log 2>&1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

@@ -225,19 +225,11 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-# Cache: each process's local memory (no service to run). Pages and assessments derived from many rows
-# are reused until one of the rows they read changes: their keys are fingerprints of those tables, so
-# they are never stale (sapsmed.plan.roadmap_selectors.tables_fingerprint). Off by default in tests,
-# where rolled-back test transactions hand SQLite keys out again.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "sapsmed",
-        "TIMEOUT": 3600,
-        "OPTIONS": {"MAX_ENTRIES": 300},
-    }
-}
-SAPSMED_MEMO_DERIVED = env_bool("SAPSMED_MEMO_DERIVED", SAPSMED_ENV != "test")
+# No cache: derived values are stored rows, written with their facts (sapsmed.progress.derived,
+# sapsmed.kpis.derived), so pages are fast without one and every process reads the same truth. A cache
+# kept in one process's memory would go stale when another process writes; should one ever earn its
+# place, it must be shared by every process (Redis).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
 # Progress monitoring: early-warning thresholds (keys are fields of core.early_warning.Thresholds),
 # reminder days before a round's due date, evidence file size limit, and the address used in e-mails.

@@ -55,7 +55,7 @@ def start(transactional_db, tmp_path):
     # SAPSMED_ENV=local is production's state (caches on, database task backend) without its HTTPS-only
     # cookies and collected static files; SAPSMED_MEMO_DERIVED is said outright, as production leaves it on.
     env = {**os.environ, "SAPSMED_ENV": "local", "DEBUG": "0", "DATABASE_URL": child_database_url(),
-           "DB_CONN_MAX_AGE": "60", "SAPSMED_MEMO_DERIVED": "1", "SAPSMED_VAR_DIR": str(tmp_path / "var"),
+           "DB_CONN_MAX_AGE": "60", "SAPSMED_VAR_DIR": str(tmp_path / "var"),
            "MEDIA_ROOT": str(tmp_path / "media"), "LOG_LEVEL": "WARNING"}
     children = []
 
