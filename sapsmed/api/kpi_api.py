@@ -129,7 +129,11 @@ class ObservationViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, views
         obs = self.get_object()
         if not can(request.user, Perm.KPI_EDIT, state=obs.state.iso3):
             raise PermissionDenied(f"You may not validate KPI values for {obs.state.name}.")
-        return Response(ObservationSerializer(services.observation_validate(observation=obs, user=request.user)).data)
+        try:
+            obs = services.observation_validate(observation=obs, user=request.user)
+        except DjangoValidationError as error:  # its scorecard cell could not be recomputed: nothing was saved
+            raise serializers.ValidationError({"non_field_errors": error.messages}) from None
+        return Response(ObservationSerializer(obs).data)
 
 
 class TargetSerializer(serializers.ModelSerializer):

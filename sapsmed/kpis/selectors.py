@@ -1,22 +1,22 @@
 """Read path of the KPI pages, charts and exports: a fixed number of queries however many values there are.
 
-Each selector fetches KPIs, states, observations, profiles and targets once, then builds the cells in
-Python (assessing.build_cells), so the scorecard, the KPI and state pages and the exports agree.
+Statuses, baselines, latest values and reasons are read from the stored scorecard cells (written with their
+facts by sapsmed.kpis.derived), so the scorecard, the KPI and state pages, the API and the exports agree
+without assessing anything on a request. The charts, value tables and regional figures read the observations
+and profiles themselves, grouped per cell by sapsmed.kpis.assessing.
 """
 
 from __future__ import annotations
 
 from functools import cache
 
-from django.apps import apps
 from django.shortcuts import get_object_or_404
 
 from sapsmed.core.achievement import Status
 from sapsmed.kpis import assessing
-from sapsmed.kpis.models import Kpi, KpiStateProfile, Observation, Target
+from sapsmed.kpis.models import Kpi, KpiStateProfile, Observation, ScorecardCell, Target
 from sapsmed.kpis.shipped import KPI_DATA_DIR
 from sapsmed.kpis.shipped_files import ContextFigure, read_context
-from sapsmed.memo import memoised
 from sapsmed.plan.models import MemberState
 
 _LIST_FIELDS = ("id", "kpi_id", "state_id", "year", "value", "se", "ci_low", "ci_high", "status", "source", "note",
@@ -27,6 +27,11 @@ _LIST_FIELDS = ("id", "kpi_id", "state_id", "year", "value", "se", "ci_low", "ci
 # An import's uploaded file and its preview are large; pages listing values need only its id and name.
 _IMPORT_BULK = ("import_batch__content", "import_batch__summary", "import_batch__errors")
 
+# The regional view needs only the numbers, not the provenance of each value.
+_NUMBER_FIELDS = ("id", "kpi_id", "state_id", "year", "value", "ci_low", "ci_high")
+
+NOT_COMPUTED = "Not assessed yet: this cell has not been computed from its values."
+
 
 def kpis() -> list[Kpi]:
     return list(Kpi.objects.select_related("goal"))
@@ -36,80 +41,91 @@ def states() -> list[MemberState]:
     return list(MemberState.objects.order_by("name"))
 
 
-# The scorecard and the regional view need only the numbers, not the provenance of each value.
-_NUMBER_FIELDS = ("id", "kpi_id", "state_id", "year", "value", "ci_low", "ci_high")
+def _stored_cells(kpi_list, state_list, *, related=(), **filters) -> dict[tuple[int, int], ScorecardCell]:
+    """The stored cells of these KPIs × states (one query), each holding the KPI and state objects given.
+
+    A pair without a stored cell (written outside the services; `manage.py check_derived` names it) shows as
+    not assessed rather than failing the page."""
+    found = ScorecardCell.objects.filter(**filters)
+    rows = {(c.kpi_id, c.state_id): c for c in (found.select_related(*related) if related else found)}
+    cells = {}
+    for k in kpi_list:
+        for s in state_list:
+            cell = rows.get((k.pk, s.pk)) or ScorecardCell(
+                status=Status.NO_DATA, reason=NOT_COMPUTED, preferred_baseline_year=k.baseline_year, value_count=0)
+            cell.kpi, cell.state = k, s  # the objects already read: no query per cell
+            cells[(k.pk, s.pk)] = cell
+    return cells
 
 
-def _cells(kpi_list, state_list, *, fields=_LIST_FIELDS, **filters) -> dict:
-    observations = Observation.objects.filter(**filters).only(*fields).order_by("year")
-    profiles = KpiStateProfile.objects.filter(**filters)
-    targets = Target.objects.filter(**filters, state__isnull=False)
-    return assessing.build_cells(kpi_list, state_list, observations, profiles, targets)
-
-
-def kpi_tables() -> list:
-    """What the KPI pages read: the KPI app's tables (their history through them) and the member states."""
-    return [*(m for m in apps.get_app_config("kpis").get_models(include_auto_created=True)
-              if not m.__name__.startswith("Historical")), MemberState]
+def _with_facts(cells: dict, facts: dict, *, observations: bool) -> None:
+    """Put each cell's profile and target (and, for the KPI page, its values) beside its stored assessment."""
+    for pair, cell in cells.items():
+        cell.profile, cell.target = facts[pair].profile, facts[pair].target
+        if observations:
+            cell.observations = facts[pair].observations
 
 
 def scorecard() -> dict:
-    """Every state × KPI cell, with coverage per KPI and per state; reused until a KPI table changes (read-only)."""
-    return dict(memoised("kpi-scorecard", kpi_tables(), (), _scorecard))  # a copy: views add their own keys
-
-
-def _scorecard() -> dict:
+    """Every state × KPI cell as stored, with coverage per KPI and per state: three queries."""
     kpi_list, state_list = kpis(), states()
-    cells = _cells(kpi_list, state_list, fields=_NUMBER_FIELDS)
+    cells = _stored_cells(kpi_list, state_list)
     rows = [(s, [cells[(k.pk, s.pk)] for k in kpi_list]) for s in state_list]
-    kpi_coverage = [sum(cells[(k.pk, s.pk)].assessed for s in state_list) for k in kpi_list]
     for state, row in rows:
         state.assessed_count = sum(c.assessed for c in row)
-        state.value_count = sum(len(c.observations) for c in row)
+        state.value_count = sum(c.value_count for c in row)
     columns = [
-        {"kpi": k, "assessed": n, "with_values": sum(bool(cells[(k.pk, s.pk)].observations) for s in state_list)}
-        for k, n in zip(kpi_list, kpi_coverage, strict=True)
+        {"kpi": k, "assessed": sum(cells[(k.pk, s.pk)].assessed for s in state_list),
+         "with_values": sum(cells[(k.pk, s.pk)].value_count > 0 for s in state_list)}
+        for k in kpi_list
     ]
     return {"kpis": kpi_list, "states": state_list, "rows": rows, "columns": columns,
             "statuses": [s for s in Status if s is not Status.NO_DATA] + [Status.NO_DATA]}
 
 
 def kpi_page(code: str) -> dict:
-    """One KPI's cells across the states; reused until a KPI table changes (read-only)."""
-    return dict(memoised("kpi-page", kpi_tables(), (code,), lambda: _kpi_page(code)))  # views add their keys
-
-
-def _kpi_page(code: str) -> dict:
+    """One KPI's stored cells across the states, with every value, profile and target beside them."""
     kpi = get_object_or_404(Kpi.objects.select_related("goal").prefetch_related("availability_states"), code=code)
     state_list = states()
-    cells = _cells([kpi], state_list, kpi=kpi)
+    cells = _stored_cells([kpi], state_list, kpi=kpi)
+    observations = Observation.objects.filter(kpi=kpi).only(*_LIST_FIELDS).order_by("year")
+    facts = assessing.group_cells([kpi], state_list, observations, KpiStateProfile.objects.filter(kpi=kpi),
+                                  Target.objects.filter(kpi=kpi, state__isnull=False))
+    _with_facts(cells, facts, observations=True)
     row = [cells[(kpi.pk, s.pk)] for s in state_list]
     regional_target = Target.objects.filter(kpi=kpi, state__isnull=True).first()
     return {
         "kpi": kpi, "cells": row, "regional": assessing.regional_years(row),
         "regional_target": regional_target, "context_figures": context_figures(kpi.code),
-        "assessed": sum(c.assessed for c in row), "with_values": sum(bool(c.observations) for c in row),
+        "assessed": sum(c.assessed for c in row), "with_values": sum(c.value_count > 0 for c in row),
     }
 
 
-def kpi_series(code: str) -> tuple[Kpi, list[assessing.Cell], Target | None]:
-    """What a chart of the KPI needs: every state's cell and the regional target."""
+def kpi_series(code: str) -> tuple[Kpi, list[ScorecardCell], Target | None]:
+    """What a chart of the KPI needs: every state's cell with its values, and the regional target."""
     page = kpi_page(code)
     return page["kpi"], page["cells"], page["regional_target"]
 
 
 def state_page(iso3: str) -> dict:
+    """One state's stored cells across the KPIs, each with its latest value (for its provenance), profile and
+    target."""
     state = get_object_or_404(MemberState, iso3=iso3.upper())
     kpi_list = kpis()
-    cells = _cells(kpi_list, [state], state=state)
+    cells = _stored_cells(kpi_list, [state], related=["latest_observation"], state=state)
+    facts = assessing.group_cells(kpi_list, [state], (), KpiStateProfile.objects.filter(state=state),
+                                  Target.objects.filter(state=state))
+    _with_facts(cells, facts, observations=False)
     row = [cells[(k.pk, state.pk)] for k in kpi_list]
     return {"state": state, "cells": row, "assessed": sum(c.assessed for c in row),
-            "with_values": sum(bool(c.observations) for c in row)}
+            "with_values": sum(c.value_count > 0 for c in row)}
 
 
 def regional_view(method: str = "mean") -> list[dict]:
+    """Per KPI, the regional figures of its baseline and recent year, from the values and comparability."""
     kpi_list, state_list = kpis(), states()
-    cells = _cells(kpi_list, state_list, fields=_NUMBER_FIELDS)
+    observations = Observation.objects.only(*_NUMBER_FIELDS).order_by("year")
+    cells = assessing.group_cells(kpi_list, state_list, observations, KpiStateProfile.objects.all())
     return [
         {"kpi": k, "years": assessing.regional_years([cells[(k.pk, s.pk)] for s in state_list], method=method)}
         for k in kpi_list

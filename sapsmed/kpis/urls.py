@@ -1,4 +1,8 @@
-"""URLs of the KPI pages, mounted at /kpis/ (names in the "kpis" namespace)."""
+"""URLs of the KPI pages, mounted at /kpis/ (names in the "kpis" namespace).
+
+/kpis/ itself, the scorecard, is a composed page (sapsmed.pages, URL name "kpi_scorecard"): it also links the
+latest published edition, which the reviews app keeps.
+"""
 
 from django.urls import path
 
@@ -7,7 +11,6 @@ from sapsmed.kpis import views, views_edit, views_import
 app_name = "kpis"
 
 urlpatterns = [
-    path("", views.scorecard, name="scorecard"),
     path("regional/", views.regional, name="regional"),
     path("states/<str:iso3>/", views.state_detail, name="state"),
     path("export.csv", views.export_csv, name="export_csv"),

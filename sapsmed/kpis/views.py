@@ -1,12 +1,14 @@
-"""Public KPI pages: scorecard, a page per KPI and per state, regional view, charts, exports, a value's history."""
+"""Public KPI pages: a page per KPI and per state, regional view, charts, exports, a value's history.
+
+The scorecard at /kpis/ links the latest published edition (a reviews fact), so the composing pages show it
+(sapsmed.pages.kpi_pages); every page here reads the stored cells through sapsmed.kpis.selectors.
+"""
 
 import csv
 
-from django.apps import apps
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
-from sapsmed import memo
 from sapsmed.accounts.policy import Perm, can
 from sapsmed.core.regional import Method
 from sapsmed.core.tables import write_rows_xlsx
@@ -26,17 +28,6 @@ def _editable_states(request) -> set[str]:
     return {s.iso3 for s in selectors.states() if can(request.user, Perm.KPI_EDIT, state=s.iso3)}
 
 
-def _public_tables() -> list:
-    """What the public KPI pages are drawn from: the KPI tables, and the published editions the scorecard links."""
-    return [*selectors.kpi_tables(), apps.get_model("reviews", "ScorecardEdition")]
-
-
-@memo.public_page(_public_tables)
-def scorecard(request):
-    return render(request, "kpis/scorecard.html", selectors.scorecard())
-
-
-@memo.public_page(_public_tables)
 def kpi_detail(request, code: str):
     ctx = selectors.kpi_page(code.upper())
     ctx["editable"] = _editable_states(request)

@@ -1,6 +1,6 @@
 """Content of a published KPI scorecard edition: the live scorecard's cells, frozen as plain data.
 
-The cells come from sapsmed.kpis.selectors.scorecard(), the selector of the live /kpis/ page, so an
+The cells are the stored ones sapsmed.kpis.selectors.scorecard() reads for the live /kpis/ page, so an
 edition shows exactly what the scorecard showed when it was published. The content has the shape of a
 review's content (meta, then sections of tables, one table per KPI with a row per state), so the
 snapshot diff (sapsmed.core.snapshot_diff) says what changed in the data since, and the exports and
@@ -43,20 +43,19 @@ def _provenance(ids: set[int]) -> dict[int, object]:
 
 def _row(cell, sources: dict) -> list:
     a = cell.assessment
-    base, latest = cell.baseline_observation, cell.latest_observation
-    base_src = sources.get(base.pk) if base else None
-    latest_src = sources.get(latest.pk) if latest else None
+    base_src = sources.get(cell.baseline_observation_id)
+    latest_src = sources.get(cell.latest_observation_id)
     return [
         cell.state.name, cell.status.label,
-        _number(base.value) if base else None, a.baseline.year if a and a.baseline else None,
-        _number(latest.value) if latest else None, a.latest.year if a and a.latest else None,
-        None if not a or a.absolute_change is None else round(a.absolute_change, 6),
-        None if not a or a.relative_change is None else round(a.relative_change, 6),
-        len(cell.observations), cell.years, a.reason if a else "No value.",
+        _number(cell.baseline_value), cell.baseline_year,
+        _number(cell.latest_value), cell.latest_year,
+        None if a.absolute_change is None else round(a.absolute_change, 6),
+        None if a.relative_change is None else round(a.relative_change, 6),
+        cell.value_count, cell.years, a.reason,
         base_src.source if base_src else None, latest_src.source if latest_src else None,
         latest_src.provenance.get("url", "") if latest_src else None,
         latest_src.provenance.get("vintage", "") if latest_src else None,
-        latest.pk if latest else None, latest_src.get_status_display() if latest_src else None,
+        cell.latest_observation_id, latest_src.get_status_display() if latest_src else None,
     ]
 
 
@@ -66,7 +65,7 @@ def scorecard_content(*, label: str, as_of) -> dict:
 
     card = selectors.scorecard()
     cells = [cell for _, row in card["rows"] for cell in row]
-    ids = {o.pk for c in cells for o in (c.baseline_observation, c.latest_observation) if o is not None}
+    ids = {i for c in cells for i in (c.baseline_observation_id, c.latest_observation_id) if i is not None}
     sources = _provenance(ids)
     by_kpi: dict[int, list] = {}
     for cell in cells:

@@ -3,21 +3,12 @@
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
+from sapsmed.kpis.derived import refresh
 from sapsmed.kpis.models import Kpi, KpiStateProfile, Observation, Target
 from sapsmed.plan.models import MemberState
 
 pytestmark = pytest.mark.django_db
-
-
-def queries(client, url):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-        assert response.status_code == 200
-        b"".join(response.streaming_content) if response.streaming else response.content
-    return len(ctx.captured_queries)
 
 
 def grow(states: int, years: range):
@@ -36,15 +27,27 @@ def grow(states: int, years: range):
             [KpiStateProfile(kpi=k, state=state, availability="available", comparable=True) for k in kpis])
         Target.objects.create(kpi=kpis[0], state=state, value=Decimal("99"), year=2030, set_by="t", decided="t",
                               source="t")
+    assert refresh() > 100  # written in bulk, behind the services' back: the cells are mended as a refresh does
 
 
-@pytest.mark.parametrize("persona", ["anonymous", "focal_mys", "secretariat"])
-@pytest.mark.parametrize("url", ["/kpis/", "/kpis/KPI-E2/", "/kpis/states/MYS/", "/kpis/regional/",
-                                 "/kpis/KPI-E2/chart.json", "/kpis/export.csv"])
-def test_kpi_page_query_count_does_not_grow_with_years_and_states(client_for, kpi_data, persona, url):
-    client = client_for(persona)
-    before = queries(client, url)
+def get(client, url, django_assert_num_queries, expected):
+    with django_assert_num_queries(expected):
+        response = client.get(url)
+        assert response.status_code == 200
+        b"".join(response.streaming_content) if response.streaming else response.content
+
+
+# An anonymous visitor, then a signed-in focal point: a page that asks who is reading adds the session, the user
+# and the role grants (3), the KPI page also the states the user may edit (1); the chart asks no one.
+@pytest.mark.parametrize(("url", "anonymous", "signed_in"), [
+    ("/kpis/KPI-E2/", 8, 12), ("/kpis/states/MYS/", 5, 8), ("/kpis/regional/", 4, 7),
+    ("/kpis/KPI-E2/chart.json", 8, 8), ("/kpis/export.csv", 1, 4),
+])
+def test_kpi_pages_ask_the_same_number_of_queries_with_more_years_and_states(
+        client_for, kpi_data, django_assert_num_queries, url, anonymous, signed_in):
+    visitor, focal_point = client_for("anonymous"), client_for("focal_mys")
+    get(visitor, url, django_assert_num_queries, anonymous)
+    get(focal_point, url, django_assert_num_queries, signed_in)
     grow(states=3, years=range(2000, 2010))
-    after = queries(client, url)
-    assert after == before
-    assert after <= 20
+    get(visitor, url, django_assert_num_queries, anonymous)
+    get(focal_point, url, django_assert_num_queries, signed_in)
