@@ -114,13 +114,32 @@ def is_proponent_of(grants: Grants, *, line: str | None, lead_states=()) -> bool
     return line in grants.proponent_lines or bool(grants.proponent_states & set(lead_states))
 
 
-def may_see_goal(grants: Grants, goal: str | None) -> bool:
-    """Viewers and champions read progress on their goals (a viewer with no goal reads all)."""
-    if grants.viewer_goals is None:
-        return True
-    if goal is None:
-        return bool(grants.viewer_goals or grants.champion_goals)
-    return goal in grants.viewer_goals or goal in grants.champion_goals
+@dataclass(frozen=True)
+class ReportScope:
+    """Which progress reports a person reads, as sets of codes: the one rule behind REPORT_VIEW, asked of one
+    report (`allows`) or turned into a queryset filter by the progress app (selectors.visible_reports)."""
+
+    everything: bool
+    goals: frozenset[str] = frozenset()  # reports on the action lines of these goals
+    lines: frozenset[str] = frozenset()  # reports on these action lines
+    states: frozenset[str] = frozenset()  # reports filed for these states or on lines they lead
+
+    def allows(self, *, goal: str | None, line: str | None, lead_states=()) -> bool:
+        if self.everything:
+            return True
+        if line is None:  # a scope-free question: "may they read any report (of this goal)?"
+            return (goal in self.goals if goal else bool(self.goals)) or bool(self.lines or self.states)
+        return goal in self.goals or line in self.lines or bool(self.states & set(lead_states))
+
+
+def report_scope(user) -> ReportScope:
+    """The Secretariat and viewers of all goals read every report; champions and viewers their goals' reports;
+    proponents their lines' and their states' reports; focal points the reports on lines their state leads."""
+    grants = grants_of(user)
+    if grants.is_secretariat or grants.viewer_goals is None:
+        return ReportScope(everything=True)
+    return ReportScope(False, grants.viewer_goals | grants.champion_goals, grants.proponent_lines,
+                       grants.proponent_states | grants.focal_point_states)
 
 
 def can(user, perm: Perm, *, state: str | None = None, goal: str | None = None, line: str | None = None,
@@ -144,10 +163,7 @@ def can(user, perm: Perm, *, state: str | None = None, goal: str | None = None, 
         case Perm.REPORT_VALIDATE:
             return goal in grants.champion_goals if goal else bool(grants.champion_goals)
         case Perm.REPORT_VIEW:
-            return (sec or may_see_goal(grants, goal)
-                    or is_proponent_of(grants, line=line, lead_states=lead_states)
-                    or bool(grants.focal_point_states & set(lead_states))
-                    or (line is None and bool(grants.focal_point_states)))
+            return report_scope(user).allows(goal=goal, line=line, lead_states=lead_states)
     raise ValueError(f"unknown permission {perm!r}")
 
 

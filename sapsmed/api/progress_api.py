@@ -6,21 +6,20 @@ exceptions, optimistic concurrency) after the report form's own checks, and move
 with report_transition.
 """
 
-from django.db.models import Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from sapsmed.accounts.policy import Perm, can
+from sapsmed.accounts.policy import Perm
 from sapsmed.api.errors import CodeField, Conflict
 from sapsmed.api.permissions import RoleHolderReadScopedWrite, SignedInWithRole
 from sapsmed.api.plain_rows import PlainRowsList, report_page
 from sapsmed.core.workflow import TRANSITIONS, Action, TransitionRefused
 from sapsmed.plan.models import ActionLine, MemberState
 from sapsmed.progress import rules, selectors, services
-from sapsmed.progress.access import may_edit, may_view, workflow_roles
+from sapsmed.progress.access import may_edit, workflow_roles
 from sapsmed.progress.forms import MilestoneForm, ReportForm
 from sapsmed.progress.models import Milestone, ProgressReport, ReportingRound, ReportTransition
 
@@ -148,24 +147,6 @@ def _body(request) -> dict:
     return request.data.dict() if hasattr(request.data, "dict") else dict(request.data)
 
 
-def visible_reports(user, queryset):
-    """Only the reports the policy lets this person read: each (line, state) pair is asked of the policy once."""
-    if can(user, Perm.REPORT_ACCEPT):  # the Secretariat reads every report
-        return queryset
-    lead = {lv.action_line.code: {s.iso3 for s in lv.lead_states.all()} for lv in selectors.lines_in_force()}
-    pairs = (ProgressReport.objects.values_list("action_line_id", "action_line__code",
-                                                "action_line__action__outcome__goal__code", "member_state_id",
-                                                "member_state__iso3").distinct())
-    by_state: dict[int, list[int]] = {}
-    for line_id, code, goal, state_id, iso3 in pairs:
-        if may_view(user, line=code, goal=goal, lead_states=lead.get(code, set()) | {iso3}):
-            by_state.setdefault(state_id, []).append(line_id)
-    scope = Q(pk__in=[])
-    for state_id, line_ids in by_state.items():
-        scope |= Q(member_state_id=state_id, action_line_id__in=line_ids)
-    return queryset.filter(scope)
-
-
 def _refusal(exc: Exception):
     """A service's refusal as the API's answer."""
     if isinstance(exc, services.NotSubmittable):
@@ -201,7 +182,7 @@ class ProgressReportViewSet(PlainRowsList, mixins.CreateModelMixin, mixins.Updat
             return ProgressReport.objects.none()
         reports = (ProgressReport.objects.select_related(*selectors.REPORT_RELATED)
                    .prefetch_related("milestones", "transitions__by").order_by("round__opens_on", "pk"))
-        return visible_reports(self.request.user, reports)
+        return selectors.visible_reports(self.request.user, reports)
 
     def _save(self, *, rnd, line, state, data, revision, reason):
         milestones = data.pop("milestones")

@@ -12,9 +12,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from sapsmed.accounts.models import Role, RoleGrant
-from sapsmed.accounts.policy import Perm, can, grants_of
+from sapsmed.accounts.policy import Perm, can, grants_of, report_scope
 from sapsmed.core.sequencing import code_sort_key
-from sapsmed.plan.models import ActionLineVersion, ChampionAssignment
+from sapsmed.plan.models import ActionLineVersion, ChampionAssignment, PlanVersion
 from sapsmed.plan.selectors import current_version
 from sapsmed.progress import rules
 from sapsmed.progress.access import may_edit, pairs_filter
@@ -48,6 +48,20 @@ def lines_in_force(line_ids=None) -> list[ActionLineVersion]:
         .prefetch_related("lead_states", "predecessors")
     )
     return sorted(found, key=lambda lv: code_sort_key(lv.action_line.code))
+
+
+def visible_reports(user, reports=None):
+    """The reports this person may read (accounts.policy.report_scope), as a queryset filter: the same rule the
+    report pages ask of one report, used by the API's lists and the exports."""
+    reports = ProgressReport.objects.all() if reports is None else reports
+    scope = report_scope(user)
+    if scope.everything:
+        return reports
+    in_force = PlanVersion.objects.order_by("-number").values("pk")[:1]
+    led = ActionLineVersion.objects.filter(plan_version=Subquery(in_force), lead_states__iso3__in=scope.states)
+    return reports.filter(Q(action_line__action__outcome__goal__code__in=scope.goals)
+                          | Q(action_line__code__in=scope.lines) | Q(member_state__iso3__in=scope.states)
+                          | Q(action_line_id__in=led.values("action_line_id")))
 
 
 def goal_of(lv: ActionLineVersion) -> str:
