@@ -19,7 +19,7 @@ from django.utils import timezone
 from sapsmed.kpis import derived as kpi_derived
 from sapsmed.progress import derived as progress_derived
 
-KINDS = (("early warning", progress_derived), ("KPI scorecard", kpi_derived))
+KINDS = (("early warning and round completeness", progress_derived), ("KPI scorecard", kpi_derived))
 DAILY_AT = time(0, 15)  # local time, after the day has turned: due dates and planned ends are dates
 
 

@@ -71,3 +71,15 @@ def test_the_roadmap_pdf_carries_the_label(world, client):
     text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     assert "Status: from progress reports accepted by the ASEAN Secretariat only." in text
     assert LABEL in text
+
+
+def test_after_the_whole_scenario_every_stored_derived_value_matches_the_facts(world):
+    """The world was made through the services (every role's pages and posts, then the demonstration load):
+    what they stored along the way is what a recomputation from the facts gives."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("check_derived", stdout=out)
+    assert out.getvalue().strip() == "Every stored derived value matches a recomputation from the facts."
