@@ -25,7 +25,7 @@ class Basis(models.TextChoices):
 class RagChoice(models.TextChoices):
     RED = Rag.RED.value, "Red: serious problem"
     AMBER = Rag.AMBER.value, "Amber: needs attention"
-    GREY = Rag.GREY.value, "Grey: no report counted yet"
+    GREY = Rag.GREY.value, "Grey: no submitted report yet"
     GREEN = Rag.GREEN.value, "Green: on track"
     DONE = Rag.DONE.value, "Done: completed"
     DROPPED = Rag.DROPPED.value, "Dropped"

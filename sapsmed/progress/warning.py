@@ -17,17 +17,11 @@ from django.utils import timezone
 from sapsmed.core import early_warning as ew
 from sapsmed.plan.models import ActionLineVersion
 from sapsmed.plan.selectors import current_version
+from sapsmed.progress.derived_models import RagChoice
 from sapsmed.progress.models import Milestone, ProgressReport, ReportingRound
 from sapsmed.progress.selectors import champions_by_goal, goal_of, lines_in_force
 
-RAG_LABELS = {
-    ew.Rag.RED: "Red: serious problem",
-    ew.Rag.AMBER: "Amber: needs attention",
-    ew.Rag.GREY: "Grey: no submitted report yet",
-    ew.Rag.GREEN: "Green: on track",
-    ew.Rag.DONE: "Done: completed",
-    ew.Rag.DROPPED: "Dropped",
-}
+RAG_LABELS = {ew.Rag(value): label for value, label in RagChoice.choices}  # the stored rows' words
 RAG_ORDER = list(ew.Rag)  # worst first, as the core lists them
 _COUNTED = [s.value for s in ew.COUNTED]
 

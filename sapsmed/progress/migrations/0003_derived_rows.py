@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
                 ('basis', models.CharField(choices=[('submitted', 'Submitted, validated and accepted reports'), ('accepted', 'Accepted reports only')], max_length=10)),
                 ('goal_code', models.CharField(max_length=10)),
                 ('code_key', models.CharField(help_text="The line's code, padded so text order is code order.", max_length=60)),
-                ('rag', models.CharField(choices=[('red', 'Red: serious problem'), ('amber', 'Amber: needs attention'), ('grey', 'Grey: no report counted yet'), ('green', 'Green: on track'), ('done', 'Done: completed'), ('dropped', 'Dropped')], max_length=8)),
+                ('rag', models.CharField(choices=[('red', 'Red: serious problem'), ('amber', 'Amber: needs attention'), ('grey', 'Grey: no submitted report yet'), ('green', 'Green: on track'), ('done', 'Done: completed'), ('dropped', 'Dropped')], max_length=8)),
                 ('rag_rank', models.PositiveSmallIntegerField(help_text='0 for red: worst first.')),
                 ('red_count', models.PositiveSmallIntegerField(default=0)),
                 ('flag_count', models.PositiveSmallIntegerField(default=0)),

@@ -103,3 +103,15 @@ def test_the_roadmap_asks_the_same_queries_with_more_lines(client):
     add_lines(10)
     derived.streams_recompute()
     assert queries() == before
+
+
+def test_a_submitted_report_rewrites_the_lines_that_wait_for_it(personas, open_round):
+    terms = ActionLineVersion.objects.get(action_line__code="B-2-1.3")
+    terms.predecessors.add(ActionLineVersion.objects.get(action_line__code="B-2-1.2").action_line)
+    derived.streams_recompute()  # the link was added behind the services' back, as the nightly refresh mends
+    assert not any(f["kind"] == "predecessor_late" for f in stored().flags)
+    dropped = make_report(personas["proponent_mys"], open_round, code="B-2-1.2", status="dropped")
+    move(dropped, personas["proponent_mys"], "submit")
+    assert ("Predecessor dropped: B-2-1.2 (MYS), which this line waits for, has been dropped."
+            in [f["reason"] for f in stored().flags])
+    assert stored("B-2-1.2").rag == "dropped"
