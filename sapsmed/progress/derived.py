@@ -25,6 +25,7 @@ from sapsmed.core.sequencing import code_text_key
 from sapsmed.plan.models import ActionLine, ActionLineVersion, MemberState
 from sapsmed.plan.selectors import current_version
 from sapsmed.progress import derived_rounds, warning
+from sapsmed.progress.derived_locks import lock_lines
 from sapsmed.progress.derived_models import RAG_RANK, Basis, StreamAssessment
 
 # What a stored row holds, compared field by field by differences().
@@ -68,6 +69,7 @@ def streams_recompute(*, line_ids: set[int] | None = None, as_of: date | None = 
     """
     as_of = as_of or timezone.localdate()
     targets = None if line_ids is None else set(line_ids) | successors_of(set(line_ids))
+    lock_lines(None if targets is None else warning.with_predecessors(targets))
     rows = [*_rows(as_of, Basis.SUBMITTED, targets), *_rows(as_of, Basis.ACCEPTED, targets)]
     stale = StreamAssessment.objects.all() if targets is None else StreamAssessment.objects.filter(
         action_line_id__in=targets)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from sapsmed.core.sequencing import code_text_key
 from sapsmed.plan.models import ActionLine, MemberState
 from sapsmed.progress import rules
+from sapsmed.progress.derived_locks import lock_lines
 from sapsmed.progress.derived_models import RoundExpectation
 from sapsmed.progress.models import ProgressReport, ReportingRound
 from sapsmed.progress.selectors import expected_pairs, finished_before, goal_of, lines_in_force
@@ -55,6 +56,7 @@ def _rows(rounds: list[ReportingRound], line_ids=None, state_id=None) -> list[Ro
 @transaction.atomic
 def expectations_recompute(*, rounds=None, line_ids=None, state_id=None) -> int:
     """Rewrite the expectations of these rounds (None: all), narrowed to these lines and this state if given."""
+    lock_lines(line_ids)  # take turns with another writer of the same rows (derived.lock_lines)
     chosen = list(ReportingRound.objects.all() if rounds is None else rounds)
     rows = _rows(chosen, line_ids, state_id)
     stale = RoundExpectation.objects.filter(round__in=chosen)

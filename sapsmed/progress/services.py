@@ -245,7 +245,9 @@ def report_values(report: ProgressReport) -> dict:
 def report_transition(*, by, report_id: int, action: str, note: str = "",
                       revision: int | None = None) -> ProgressReport:
     """Move a report through the workflow (submit, withdraw, validate, return, accept), or refuse and say why."""
-    report = ProgressReport.objects.select_for_update().select_related(
+    # The report and its round are locked (a round being locked meanwhile waits), not the plan rows joined
+    # for reading: the stored-row recompute below locks the lines it rewrites, in key order.
+    report = ProgressReport.objects.select_for_update(of=("self", "round")).select_related(
         "round", "action_line__action__outcome__goal", "member_state").get(pk=report_id)
     if revision is not None and report.revision != revision:
         raise StaleReport(f"This report changed after you opened it (revision {revision}, now {report.revision}). "

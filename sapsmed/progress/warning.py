@@ -142,7 +142,7 @@ def compute(as_of: date, th: ew.Thresholds, *, accepted_only: bool, line_ids: se
     A stream's predecessor flags read its predecessors' own assessment, so their reports are read too;
     only the streams asked for are returned.
     """
-    lines = lines_in_force(_with_predecessors(line_ids) if line_ids is not None else None)
+    lines = lines_in_force(with_predecessors(line_ids) if line_ids is not None else None)
     rounds = list(ReportingRound.objects.only("id", "name", "due_on", "is_demo"))
     round_names = {r.pk: r.name for r in rounds}
     due = {r.pk: r.due_on for r in rounds}
@@ -187,7 +187,7 @@ def compute(as_of: date, th: ew.Thresholds, *, accepted_only: bool, line_ids: se
     return Computed(streams, rnd, unreported, rows)
 
 
-def _with_predecessors(line_ids: set[int]) -> set[int]:
+def with_predecessors(line_ids: set[int]) -> set[int]:
     """The lines asked for and the lines they wait for, in the plan version in force."""
     version = current_version()
     if version is None:

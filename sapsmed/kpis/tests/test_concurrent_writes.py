@@ -22,14 +22,8 @@ SOURCE = "DOSM SME Insights table 2"
 
 
 @pytest.fixture
-def committed_db(django_db_setup, django_db_blocker):  # the test database, with the plan, created
-    yield from committed_database(django_db_blocker)
-    # The clean-up deletes the values these tests added but cannot undo the cells they rewrote: mend those.
-    from sapsmed.kpis.derived import differences, refresh
-
-    with django_db_blocker.unblock():
-        refresh()
-        assert differences() == []
+def committed_db(derived_mended, django_db_setup, django_db_blocker):  # the test database, with the plan, created
+    yield from committed_database(django_db_blocker)  # then derived_mended (conftest) mends the cells rewritten
 
 
 def values_csv(value_2019, value_2020, source=SOURCE) -> bytes:

@@ -25,7 +25,7 @@ CODE = "B-2-1.77"
 
 
 @pytest.fixture
-def committed_db(django_db_setup, django_db_blocker):  # the test database, with the plan, created
+def committed_db(derived_mended, django_db_setup, django_db_blocker):  # the test database, with the plan, created
     yield from committed_database(django_db_blocker)
 
 
