@@ -1,5 +1,6 @@
 """Demonstration data: a synthetic, deterministic history 2016-2025, labelled wherever it shows, removable."""
 
+import re
 from datetime import date
 from io import BytesIO, StringIO
 
@@ -93,3 +94,11 @@ def test_remove_refuses_when_real_reports_were_written_in_a_demonstration_round(
     with pytest.raises(CommandError, match="real report\\(s\\) were written in demonstration rounds"):
         call_command("remove_demo_progress")
     assert ReportingRound.objects.filter(is_demo=True).count() == 20
+
+
+def test_every_early_warning_row_drawn_from_demonstration_reports_carries_the_label(demo, client_for):
+    html = client_for("secretariat").get("/progress/early-warning/?all=1").content.decode()
+    rows = re.findall(r'<tr id="w-[^"]+" class="warning-row">(.*?)</tr>', html, re.S)
+    reported = [row for row in rows if "round 20" in row]  # the rows whose status reads a (synthetic) report
+    assert len(reported) > 10
+    assert all('<span class="badge demo"' in row for row in reported)
