@@ -147,6 +147,7 @@ def main() -> None:
     django.setup()
     from django.contrib.auth import get_user_model
     from django.core.management import call_command, get_commands
+    from django.db import connection
 
     from sapsmed.kpis.models import Kpi
     from sapsmed.plan.models import ActionLineVersion, StrategicGoal
@@ -163,6 +164,8 @@ def main() -> None:
     if refreshed:
         call_command("refresh_assessments", stdout=quiet)
     writers = seed_writers(args.drafts)
+    with connection.cursor() as cursor:  # fresh statistics, as autovacuum keeps them on a running server: a
+        cursor.execute("ANALYZE")  # bulk-loaded table without them is planned as if empty (seen: 2x on a list)
 
     users = get_user_model().objects.in_bulk(field_name="username")
     demo_rounds = ReportingRound.objects.filter(is_demo=True).exclude(name=OPEN_ROUND).order_by("-opens_on")

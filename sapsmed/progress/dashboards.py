@@ -184,8 +184,7 @@ def early_warning_page(filters: WarningFilters, page: int | str = 1, *, everythi
     """
     chosen = _warning_rows(filters)
     shown = chosen if filters.show_all else chosen.filter(flag_count__gt=0)
-    shown = shown.select_related("action_line", "terms__action_line", "member_state").order_by(
-        "rag_rank", "-red_count", "-flag_count", "code_key", "member_state__iso3")
+    shown = shown.select_related("action_line", "terms__action_line", "member_state").order_by("worst_first")
     tallied: dict[str, int] = {}
     has_demo = False
     for rag, demo, n in chosen.order_by().values_list("rag", "is_demo").annotate(n=Count("pk")):
@@ -195,6 +194,7 @@ def early_warning_page(filters: WarningFilters, page: int | str = 1, *, everythi
         newest=Max("as_of"), oldest=Min("as_of"), current=Max("current_round"))
     champions = champions_by_goal()
     paged = Paginator(shown, WARNING_PAGE_SIZE).get_page(1 if everything else page)
+    states = dict(MemberState.objects.values_list("iso3", "name"))
     streams = [_as_stream(row, champions) for row in (shown if everything else paged.object_list)]
     current = ReportingRound.objects.filter(name=meta["current"]).first() if meta["current"] else None
     assessment = StoredAssessment(meta["newest"], meta["oldest"], current, thresholds(), unassessed_lines())
@@ -203,9 +203,8 @@ def early_warning_page(filters: WarningFilters, page: int | str = 1, *, everythi
         "counts": [(rag.value, RAG_LABELS[rag], tallied.get(rag.value, 0)) for rag in RAG_ORDER],
         "goals": list(StrategicGoal.objects.order_by("code").values_list("code", "title")),
         "champion_states": sorted({c for states in champions.values() for c in states}),
-        "lead_states": list(StreamAssessment.objects.filter(basis=Basis.SUBMITTED).order_by("member_state__iso3")
-                            .values_list("member_state__iso3", flat=True).distinct()),
-        "states": dict(MemberState.objects.values_list("iso3", "name")),
+        "states": states,
+        "lead_states": sorted(states),
         "has_demo": has_demo,
     }
 

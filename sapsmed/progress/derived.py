@@ -29,7 +29,7 @@ from sapsmed.progress.derived_locks import lock_lines
 from sapsmed.progress.derived_models import RAG_RANK, Basis, StreamAssessment
 
 # What a stored row holds, compared field by field by differences().
-_COMPARED = ("terms_id", "goal_code", "rag", "flags", "notes", "report_id", "report_round",
+_COMPARED = ("terms_id", "goal_code", "rag", "worst_first", "flags", "notes", "report_id", "report_round",
              "report_workflow_status", "counted_reports", "is_demo", "current_round")
 
 
@@ -43,12 +43,20 @@ def _rows(as_of: date, basis: str, line_ids: set[int] | None) -> list[StreamAsse
             action_line_id=s.line.action_line_id, member_state_id=s.state.pk, basis=basis, terms_id=s.line.pk,
             goal_code=s.goal, code_key=code_text_key(s.line.action_line.code), rag=w.rag.value,
             rag_rank=RAG_RANK[w.rag.value], red_count=sum(f.severity is Severity.RED for f in w.flags),
-            flag_count=len(w.flags),
+            flag_count=len(w.flags), worst_first=worst_first_key(w, s.line.action_line.code, s.state.iso3),
             flags=[{"kind": f.kind.value, "severity": f.severity.value, "reason": f.reason} for f in w.flags],
             notes=list(w.notes), report_id=s.report_id, report_round=w.report.round if w.report else "",
             report_workflow_status=w.report.workflow_status.value if w.report else "",
             counted_reports=sorted(s.counted), is_demo=s.is_demo, as_of=as_of, current_round=current))
     return rows
+
+
+def worst_first_key(w, code: str, iso3: str) -> str:
+    """The order of the early-warning table as one indexed text: status worst first, then the most red flags,
+    the most flags, the code (numbers padded) and the state."""
+    reds = sum(f.severity is Severity.RED for f in w.flags)
+    counts = f"{99 - min(reds, 99):02d}{99 - min(len(w.flags), 99):02d}"
+    return f"{RAG_RANK[w.rag.value]}{counts}{code_text_key(code)}|{iso3}"
 
 
 def successors_of(line_ids: set[int]) -> set[int]:

@@ -48,6 +48,8 @@ class StreamAssessment(models.Model):
     rag_rank = models.PositiveSmallIntegerField(help_text="0 for red: worst first.")
     red_count = models.PositiveSmallIntegerField(default=0)
     flag_count = models.PositiveSmallIntegerField(default=0)
+    worst_first = models.CharField(max_length=90, help_text="Sorts as the core lists streams: status (worst first), "
+                                   "more red flags, more flags, then code and state.")
     flags = models.JSONField(default=list, help_text="[{kind, severity, reason}], worst first.")
     notes = models.JSONField(default=list)
     report = models.ForeignKey("progress.ProgressReport", on_delete=models.SET_NULL, null=True, blank=True,
@@ -63,7 +65,7 @@ class StreamAssessment(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["action_line", "member_state", "basis"],
                                                name="one_assessment_per_stream_and_basis")]
-        indexes = [models.Index(fields=["basis", "rag_rank", "code_key"], name="stream_worst_first")]
+        indexes = [models.Index(fields=["basis", "worst_first"], name="stream_worst_first")]
 
     def __str__(self) -> str:
         return f"{self.stream} ({self.basis}): {self.rag}"

@@ -115,3 +115,14 @@ def test_a_submitted_report_rewrites_the_lines_that_wait_for_it(personas, open_r
     assert ("Predecessor dropped: B-2-1.2 (MYS), which this line waits for, has been dropped."
             in [f["reason"] for f in stored().flags])
     assert stored("B-2-1.2").rag == "dropped"
+
+
+def test_the_stored_order_is_the_cores_worst_first_order(personas):
+    from sapsmed.progress.demo import demo_load
+    from sapsmed.progress.warning import assess
+
+    demo_load()  # twenty rounds of varied synthetic reports: every status and many flags
+    core = [(s.line.action_line.code, s.state.iso3) for s in assess().streams]
+    stored_order = list(StreamAssessment.objects.filter(basis=Basis.SUBMITTED).order_by("worst_first")
+                        .values_list("action_line__code", "member_state__iso3"))
+    assert len(core) > 20 and stored_order == core
