@@ -6,6 +6,8 @@ Two people never silently overwrite each other: every change raises the report's
 based on an older revision is refused and kept as a ReportConflict the person can see and re-apply.
 """
 
+import logging
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from functools import partial
@@ -39,6 +41,8 @@ CARRIED_OVER = ("status", "percent_complete", "planned_start", "planned_end", "a
 _TEXT_FIELDS = {"status", "currency", "quality_evidence", "risks", "next_steps", "narrative"}
 
 
+logger = logging.getLogger(__name__)
+
 class ProgressError(Exception):
     """A refused change; the message says why in words a proponent or champion can act on."""
 
@@ -59,6 +63,20 @@ class StaleReport(ProgressError):
     def __init__(self, message: str, conflict: ReportConflict | None = None):
         self.conflict = conflict
         super().__init__(message)
+
+
+@contextmanager
+def derived_rows_written(what: str):
+    """Around the recompute of the stored rows a change feeds: if it fails, the change is refused with a sentence
+    (the exception leaves the service's transaction, so nothing of the change is kept)."""
+    try:
+        yield
+    except ProgressError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any failure of the recompute refuses the change, in words
+        logger.exception("Stored progress rows could not be recomputed")
+        raise ProgressError(f"Nothing was saved: {what} could not be brought up to date with this change. Try "
+                            "again; if it fails again, tell the ASEAN Secretariat.") from exc
 
 
 def guard(allowed: bool, what: str) -> None:
@@ -87,9 +105,10 @@ def round_open(*, by, name: str, opens_on: date, due_on: date, locks_on: date, d
                          opened_by=by, is_demo=is_demo)
     rnd._change_reason = f"Round {name} opened"
     rnd.save()
-    derived_rounds.expectations_recompute(rounds=[rnd])
-    if opens_on <= timezone.localdate():  # it may now be the round that missing reports are checked against
-        derived.streams_recompute()
+    with derived_rows_written("early warning and the round's completeness"):
+        derived_rounds.expectations_recompute(rounds=[rnd])
+        if opens_on <= timezone.localdate():  # it may now be the round that missing reports are checked against
+            derived.streams_recompute()
     return rnd
 
 
@@ -217,7 +236,8 @@ def _save_once(by, rnd, line, state, values, milestones, revision, reason) -> Pr
             report.save()
             _replace_milestones(report, milestones)
             if created:  # later saves of a draft change nothing the dashboards or early warning read
-                derived_rounds.report_changed(report)
+                with derived_rows_written("the round's completeness"):
+                    derived_rounds.report_changed(report)
     if conflict is not None:
         who = conflict.report.updated_by.get_username() if conflict.report.updated_by else "someone else"
         raise StaleReport(
@@ -274,8 +294,9 @@ def report_transition(*, by, report_id: int, action: str, note: str = "",
         report.first_submitted_at = report.first_submitted_at or now
     report._change_reason = f"{Action(action).value.capitalize()}" + (f": {note.strip()}" if note.strip() else "")
     report.save()
-    derived.streams_recompute(line_ids={report.action_line_id})
-    derived_rounds.report_changed(report)
+    with derived_rows_written("early warning and the round's completeness"):
+        derived.streams_recompute(line_ids={report.action_line_id})
+        derived_rounds.report_changed(report)
     if action in (Action.SUBMIT, Action.RETURN, Action.ACCEPT):
         from sapsmed.progress.tasks import report_event_notify
 

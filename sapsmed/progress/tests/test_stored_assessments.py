@@ -59,15 +59,20 @@ def test_saving_a_draft_writes_no_assessment(personas, open_round):
     assert stored().computed_at == before
 
 
-def test_a_failed_recompute_rolls_the_transition_back(personas, open_round, monkeypatch):
+def test_a_failed_recompute_refuses_the_transition_in_words_and_keeps_nothing(personas, open_round, monkeypatch,
+                                                                               client_for):
     report = make_report(personas["proponent_mys"], open_round, **BEHIND)
 
     def broken(*args, **kwargs):
         raise RuntimeError("recompute failed")
 
     monkeypatch.setattr(derived, "_rows", broken)
-    with pytest.raises(RuntimeError, match="recompute failed"):
-        move(report, personas["proponent_mys"], "submit")
+    page = client_for("proponent_mys").post(f"/progress/reports/{report.pk}/act/",
+                                            {"action": "submit", "revision": report.revision},
+                                            follow=True)
+    assert page.status_code == 200
+    assert ("Nothing was saved: early warning and the round&#x27;s completeness could not be brought up to date "
+            "with this change.") in page.content.decode()
     assert ProgressReport.objects.get(pk=report.pk).workflow_status == "draft"
     assert not ReportTransition.objects.filter(report=report).exists()
 
