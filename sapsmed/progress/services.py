@@ -212,8 +212,8 @@ def report_save(*, by, round: ReportingRound, line: ActionLine, state: MemberSta
 def _save_once(by, rnd, line, state, values, milestones, revision, reason) -> ProgressReport:
     conflict = None
     with transaction.atomic():
-        report = ProgressReport.objects.select_for_update().filter(round=rnd, action_line=line,
-                                                                   member_state=state).first()
+        report = ProgressReport.objects.select_for_update(no_key=True).filter(  # see report_transition
+            round=rnd, action_line=line, member_state=state).first()
         if report is not None and report.revision != revision:
             conflict = ReportConflict.objects.create(report=report, by=by, based_on_revision=revision,
                                                      current_revision=report.revision,
@@ -266,8 +266,9 @@ def report_transition(*, by, report_id: int, action: str, note: str = "",
                       revision: int | None = None) -> ProgressReport:
     """Move a report through the workflow (submit, withdraw, validate, return, accept), or refuse and say why."""
     # The report and its round are locked (a round being locked meanwhile waits), not the plan rows joined
-    # for reading: the stored-row recompute below locks the lines it rewrites, in key order.
-    report = ProgressReport.objects.select_for_update(of=("self", "round")).select_related(
+    # for reading: the stored-row recompute below locks the lines it rewrites, in key order. NO KEY UPDATE, as
+    # an UPDATE takes: the stored rows that reference a report or a round (KEY SHARE) are not kept waiting.
+    report = ProgressReport.objects.select_for_update(no_key=True, of=("self", "round")).select_related(
         "round", "action_line__action__outcome__goal", "member_state").get(pk=report_id)
     if revision is not None and report.revision != revision:
         raise StaleReport(f"This report changed after you opened it (revision {revision}, now {report.revision}). "
