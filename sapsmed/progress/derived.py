@@ -112,13 +112,15 @@ def _stream_differences(as_of: date | None) -> list[str]:
     fresh = {(r.action_line_id, r.member_state_id, r.basis): r
              for basis in Basis for r in _rows(as_of, basis, None)}
     stored = {(r.action_line_id, r.member_state_id, r.basis): r
-              for r in StreamAssessment.objects.select_related("action_line", "member_state")}
-    names = {key: r.stream for key, r in stored.items()}
+              for r in StreamAssessment.objects.all()}
+    codes = dict(ActionLine.objects.values_list("pk", "code"))
+    iso3 = dict(MemberState.objects.values_list("pk", "iso3"))
+    names = {key: f"{codes[key[0]]} ({iso3[key[1]]})" for key in set(fresh) | set(stored)}
     found = []
     for key in sorted(set(fresh) | set(stored), key=lambda k: (k[2], k[0], k[1])):
         old, new = stored.get(key), fresh.get(key)
         if old is None:
-            found.append(f"Early warning {_name(new)} ({key[2]}): not stored; recomputed {new.rag}.")
+            found.append(f"Early warning {names[key]} ({key[2]}): not stored; recomputed {new.rag}.")
         elif new is None:
             found.append(f"Early warning {names[key]} ({key[2]}): stored {old.rag}, but the stream is no longer "
                          "assessed.")
@@ -130,11 +132,6 @@ def _stream_differences(as_of: date | None) -> list[str]:
                 found.append(f"Early warning {names[key]} ({key[2]}): stored {old.rag}, recomputed {new.rag}; "
                              f"differs in {', '.join(changed)}.")
     return found
-
-
-def _name(row: StreamAssessment) -> str:
-    return (f"{ActionLine.objects.get(pk=row.action_line_id).code} "
-            f"({MemberState.objects.get(pk=row.member_state_id).iso3})")
 
 
 def on_plan_changed(sender, *, line_ids=None, **kwargs) -> None:
