@@ -101,8 +101,11 @@ def derived_mended(django_db_blocker):
     Its clean-up deletes the rows the test added, but cannot restore the derived rows the test's writes
     rewrote: those are mended from the facts, and must then match them."""
     yield
+    from django.db import connections
+
     from sapsmed.ops.derived import differences, refresh
 
     with django_db_blocker.unblock():
         refresh()
         assert differences() == []
+        connections.close_all()  # as committed_database does: left open, it keeps the test database from being dropped
