@@ -131,3 +131,14 @@ def test_without_statuses_the_timeline_has_none_and_says_where_status_will_come_
     ctx = roadmap_selectors.roadmap({})
     assert not ctx["has_status"] and all(r.status is None for g in ctx["groups"] for r in g.rows)
     assert "Status appears here once progress reports" in page(client)
+
+
+def test_text_from_the_database_is_escaped_in_the_timeline_rows(client):
+    lv = ActionLineVersion.objects.get(action_line__code="B-2-1.3")
+    ActionLineVersion.objects.filter(pk=lv.pk).update(title='Finance <script>alert("x")</script> & more',
+                                                      time_frame="By <b>2020</b>")
+    html = page(client)
+    assert ('<td class="title">Finance &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more'
+            '<div class="who">') in html
+    assert "Time frame: By &lt;b&gt;2020&lt;/b&gt;</div>" in html
+    assert "<script>alert" not in html
