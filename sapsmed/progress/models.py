@@ -2,7 +2,8 @@
 
 A report belongs to one action line, one reporting round and one member state (the lead state whose
 proponent files it). Its workflow status moves only through the services (see core.workflow); its
-early-warning status is never stored: sapsmed.progress.warning derives it from these facts.
+early-warning status and the rounds' completeness are derived from these facts by sapsmed.progress.warning and
+stored with them (derived_models.py, written by sapsmed.progress.derived in the services' transactions).
 Every row carries is_demo, so synthetic demonstration data can be shown as such and removed.
 """
 

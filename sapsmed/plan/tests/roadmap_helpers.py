@@ -22,7 +22,7 @@ from sapsmed.plan.roadmap_selectors import version_snapshot
 def add_lines(n: int, *, goal: str = "B", start: int = 50) -> list[ActionLineVersion]:
     """n extra lines spread over the goal's actions, each with leads, proponents, measures and a predecessor.
 
-    Written in bulk (with their history rows, which the derived-value fingerprint reads): one `.set()` per
+    Written in bulk (with their history rows, which the change history reads): one `.set()` per
     link and line made the query-count tests spend most of their time here.
     """
     from simple_history.utils import bulk_create_with_history
