@@ -9,6 +9,7 @@ so they cannot disagree.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -227,7 +228,7 @@ class TimelineRow:
     lv: ActionLineVersion
     code: str
     years: tuple[int, int] | None
-    cells: list[dict]
+    cells: tuple[dict, ...]
     status: object | None
     predecessors: list[str]
     leads: list[str]
@@ -247,7 +248,11 @@ class GoalGroup:
     rows: list[TimelineRow]
 
 
-def _cells(years: tuple[int, int] | None, target: int | None, span: range, period_starts: set[int]) -> list[dict]:
+@functools.lru_cache(maxsize=4096)
+def _cells(years: tuple[int, int] | None, target: int | None, span: range,
+           period_starts: frozenset[int]) -> tuple[dict, ...]:
+    """A row's year cells. Many lines share their years and target year, so each combination is built once:
+    the cells depend on nothing but these arguments (read-only: the page and the tags never change them)."""
     cells = []
     for year in span:
         inside = years is not None and years[0] <= year <= years[1]
@@ -259,7 +264,7 @@ def _cells(years: tuple[int, int] | None, target: int | None, span: range, perio
             classes += ["bar-first"] if year == years[0] else []
             classes += ["bar-last"] if year == years[1] else []
         cells.append({"year": year, "classes": " ".join(classes), "target": year == target, "bar": inside})
-    return cells
+    return tuple(cells)
 
 
 def _drawing_order(lvs: list[ActionLineVersion]) -> list[ActionLineVersion]:
@@ -286,7 +291,7 @@ def roadmap(params: dict, statuses: Mapping[str, LineStatus] | None = None) -> d
     lvs = with_links(filter_terms(terms_queryset(version), params, periods), version)
     statuses = statuses or {}
     span = range(plan.start_year, plan.end_year + 1)
-    period_starts = {p.start_year for p in periods.values() if p.start_year != plan.start_year}
+    period_starts = frozenset(p.start_year for p in periods.values() if p.start_year != plan.start_year)
     groups: dict[str, GoalGroup] = {}
     for lv in _drawing_order(lvs):
         goal = lv.action_line.action.outcome.goal
