@@ -37,14 +37,14 @@ def _person(user) -> str:
     return f"{full} ({user.get_username()})" if full else user.get_username()
 
 
-_COUNTS = {
+_NOT_REPORTED = Q(workflow_status__in=rules.NOT_REPORTED_STATUSES)
+_COUNTS = {  # the completeness rules of sapsmed.progress.rules, counted by the database
     "expected": Count("pk"),
     "accepted": Count("pk", filter=Q(workflow_status="accepted")),
     "on_time": Count("pk", filter=Q(accepted_on_time=True)),
-    "in_review": Count("pk", filter=Q(workflow_status__in=("submitted", "validated"))),
-    "not_reported": Count("pk", filter=Q(workflow_status__in=("", "draft", "returned"))),
+    "in_review": Count("pk", filter=Q(workflow_status__in=rules.IN_REVIEW_STATUSES)),
+    "not_reported": Count("pk", filter=_NOT_REPORTED),
 }
-_NOT_REPORTED = Q(workflow_status__in=("", "draft", "returned"))
 MISSING_PAGE_SIZE = 100
 
 
@@ -82,21 +82,17 @@ def _by_proponent(rows, by_state: dict[str, rules.Tally], total: rules.Tally) ->
     covered = [by_state[s] for s in people.by_state if s in by_state]
     covered += [t for (line, iso3), t in by_pair.items() if iso3 not in people.by_state]
     found = [_sum(name, parts) for name, parts in accounts.items()]
-    rest = _sum("(no proponent account)", [total])
-    for name in _COUNTS:
-        setattr(rest, name, getattr(total, name) - sum(getattr(t, name) for t in covered))
+    rest = rules.Tally("(no proponent account)", **{
+        name: getattr(total, name) - sum(getattr(t, name) for t in covered) for name in _COUNTS})
     if rest.expected:
         found.append(rest)
     return sorted(found, key=lambda t: t.key)
 
 
-def missing_items(rnd: ReportingRound, rows=None) -> list[rules.Expected]:
-    """The expected reports not submitted (nothing written, a draft or a returned report), in code order."""
+def _missing_items(rnd: ReportingRound, rows) -> list[rules.Expected]:
+    """The stored expectations not reported (nothing written, a draft or a returned report), with who files them."""
     people = proponents()
     champions = champions_by_goal()
-    rows = rows if rows is not None else RoundExpectation.objects.filter(round=rnd, workflow_status__in=(
-        "", "draft", "returned")).select_related("action_line", "member_state").order_by("code_key",
-                                                                                         "member_state__iso3")
     return [rules.Expected(
         code=r.action_line.code, goal=r.goal_code, state=r.member_state.iso3, champions=champions.get(r.goal_code, ()),
         proponents=tuple(_person(u) for u in people.of(r.action_line.code, r.member_state.iso3)),
@@ -126,7 +122,7 @@ def round_dashboard(rnd: ReportingRound, page: int | str = 1, *, everything: boo
         "by_champion": [_sum(k, by_champion[k]) for k in sorted(by_champion)],
         "by_state": [by_state[k] for k in sorted(by_state)],
         "by_proponent": _by_proponent(rows, by_state, total),
-        "missing": missing_items(rnd, missing if everything else paged.object_list),
+        "missing": _missing_items(rnd, missing if everything else paged.object_list),
         "today": timezone.localdate(), "has_demo": rows.filter(is_demo=True).exists() or rnd.is_demo,
     }
 

@@ -1,4 +1,4 @@
-"""Pure rules of progress reporting (no Django): round phases and locks, submission checks, tallies.
+"""Pure rules of progress reporting (no Django): round phases and locks, submission checks, completeness.
 
 Rules, in words:
 - A round is upcoming before its opening date, open from then to its due date, overdue after its due
@@ -18,14 +18,16 @@ Rules, in words:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 UPCOMING, OPEN, OVERDUE, LOCKED = "upcoming", "open", "overdue", "locked"
 PHASE_LABELS = {UPCOMING: "Not open yet", OPEN: "Open", OVERDUE: "Past due, not locked", LOCKED: "Locked"}
 EDITABLE_STATUSES = ("draft", "returned")
+IN_REVIEW_STATUSES = ("submitted", "validated")  # submitted, not yet accepted: shown, not counted
+NOT_REPORTED_STATUSES = ("", *EDITABLE_STATUSES)  # "": nothing written yet
 FINISHED_LINE_STATUSES = ("completed", "dropped")
 
 
@@ -109,32 +111,17 @@ class Expected:
     due_on: date | None = None
     report_id: int | None = None
 
-    @property
-    def accepted(self) -> bool:
-        return self.workflow_status == "accepted"
-
-    @property
-    def in_review(self) -> bool:
-        return self.workflow_status in ("submitted", "validated")
-
-    @property
-    def not_reported(self) -> bool:
-        return self.workflow_status in (None, "draft", "returned")
-
-    @property
-    def accepted_on_time(self) -> bool:
-        return self.accepted and self.due_on is not None and on_time(self.submitted_on, self.due_on)
-
 
 @dataclass
 class Tally:
+    """A group's counts of expected reports (counted in the database from the stored expectations)."""
+
     key: str
     expected: int = 0
     accepted: int = 0
     on_time: int = 0
     in_review: int = 0
     not_reported: int = 0
-    missing: list[Expected] = field(default_factory=list)
 
     @property
     def completeness(self) -> Decimal | None:
@@ -143,28 +130,3 @@ class Tally:
     @property
     def timeliness(self) -> Decimal | None:
         return share(self.on_time, self.expected)
-
-    def add(self, item: Expected) -> None:
-        self.expected += 1
-        self.accepted += item.accepted
-        self.on_time += item.accepted_on_time
-        self.in_review += item.in_review
-        if item.not_reported:
-            self.not_reported += 1
-            self.missing.append(item)
-
-
-def tally(items: Iterable[Expected], keys: Callable[[Expected], Iterable[str]]) -> list[Tally]:
-    """Counts per group; an item belonging to several groups (a goal's several champions) counts in each."""
-    groups: dict[str, Tally] = {}
-    for item in items:
-        for key in keys(item):
-            groups.setdefault(key, Tally(key)).add(item)
-    return [groups[k] for k in sorted(groups)]
-
-
-def total(items: Iterable[Expected]) -> Tally:
-    whole = Tally("All")
-    for item in items:
-        whole.add(item)
-    return whole

@@ -35,6 +35,10 @@ def test_only_accepted_reports_count_towards_completeness(round_with_reports):
     goal_b = next(t for t in ctx["by_goal"] if t.key == "B")
     assert (goal_b.expected, goal_b.accepted) == (4, 1)
     assert ctx["total"].expected == sum(t.expected for t in ctx["by_goal"])
+    champions = {t.key: (t.expected, t.accepted) for t in ctx["by_champion"]}  # goal B's champions: LAO, MYS
+    assert champions["LAO"] == champions["MYS"] == (goal_b.expected, goal_b.accepted)
+    assert [t.workflow_status for t in ctx["missing"] if t.state == "MYS"] == []
+    assert sorted(t.code for t in ctx["missing"] if t.state == "LAO") == ["B-2-1.2", "B-2-1.3"]
 
 
 def test_the_dashboard_page_says_who_has_not_reported(round_with_reports, client_for):
