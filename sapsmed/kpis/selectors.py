@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from sapsmed.core.achievement import Status
@@ -31,6 +32,18 @@ _IMPORT_BULK = ("import_batch__content", "import_batch__summary", "import_batch_
 _NUMBER_FIELDS = ("id", "kpi_id", "state_id", "year", "value", "ci_low", "ci_high")
 
 NOT_COMPUTED = "Not assessed yet: this cell has not been computed from its values."
+
+
+def goal_kpis(goal) -> list[Kpi]:
+    """The KPIs linked to one strategic goal, with the states whose data are available."""
+    return list(Kpi.objects.filter(goal=goal).prefetch_related("availability_states"))
+
+
+def kpi_search(query: str, *, limit: int) -> list[Kpi]:
+    """KPIs whose code is the query or whose name contains it (two characters at least)."""
+    if len(query) < 2:
+        return []
+    return list(Kpi.objects.select_related("goal").filter(Q(code__iexact=query) | Q(name__icontains=query))[:limit])
 
 
 def kpis() -> list[Kpi]:
