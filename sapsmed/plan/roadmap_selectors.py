@@ -10,9 +10,10 @@ so they cannot disagree.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page, Paginator
 from django.db.models import CharField, F, Q, Value
 from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
@@ -80,18 +81,22 @@ def terms_queryset(version: PlanVersion):
             .select_related("action_line__action__outcome__goal", "pathway").order_by("action_line__code"))
 
 
-def _links(version: PlanVersion) -> dict[int, dict[str, list[str]]]:
-    """Every list field of every line of the version, as stable codes, in one query."""
-    parts = [_triples(getattr(ActionLineVersion, name).through.objects.filter(actionlineversion__plan_version=version),
-                      name, F("actionlineversion_id"), F(path)) for name, path in _LIST_PATHS]
+def _links(version: PlanVersion, ids: Collection[int] | None = None) -> dict[int, dict[str, list[str]]]:
+    """Every list field of every line of the version (or of the lines `ids`), as stable codes, in one query."""
+    def through(name):
+        rows = getattr(ActionLineVersion, name).through.objects.filter(actionlineversion__plan_version=version)
+        return rows if ids is None else rows.filter(actionlineversion_id__in=list(ids))
+
+    parts = [_triples(through(name), name, F("actionlineversion_id"), F(path)) for name, path in _LIST_PATHS]
     links: dict[int, dict[str, list[str]]] = {}
     for name, line_id, code in parts[0].union(*parts[1:], all=True).order_by():
         links.setdefault(int(line_id), {}).setdefault(name, []).append(code)
     return links
 
 
-def with_links(lvs, version: PlanVersion) -> list[ActionLineVersion]:
-    links = _links(version)
+def with_links(lvs, version: PlanVersion, ids: Collection[int] | None = None) -> list[ActionLineVersion]:
+    """The lines with `lv.links` set; `ids` (the lines' keys, when known) reads the lists of those lines only."""
+    links = _links(version, ids)
     lvs = list(lvs)
     for lv in lvs:
         lv.links = links.get(lv.pk, {})
@@ -246,6 +251,16 @@ class GoalGroup:
     code: str
     title: str
     rows: list[TimelineRow]
+    total: int = 0  # the goal's lines that match the filters, on every page
+
+
+# Lines per page of the timeline: a page costs the same whatever the size of the plan; the PDF and the
+# workbook carry every line.
+PAGE_SIZE = 100
+
+# A line's progress, given by the page that composes the roadmap with progress monitoring: a mapping from
+# action-line code, or a function that answers it for the codes drawn (so a page reads only its own lines).
+Statuses = Mapping[str, LineStatus] | Callable[[list[str]], Mapping[str, LineStatus]]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -267,33 +282,51 @@ def _cells(years: tuple[int, int] | None, target: int | None, span: range,
     return tuple(cells)
 
 
-def _drawing_order(lvs: list[ActionLineVersion]) -> list[ActionLineVersion]:
-    """Every line after its predecessors (core.sequencing); code order if the stored data has a cycle."""
-    by_code = {lv.action_line.code: lv for lv in lvs}
+def _drawing_order(filtered, version: PlanVersion) -> list[tuple[int, str]]:
+    """(key, goal code) of every filtered line in drawing order, in two small queries: by goal, and within a
+    goal every line after its predecessors (core.sequencing); code order if the stored data has a cycle."""
+    rows = list(filtered.order_by().values_list("pk", "action_line__code", "action_line__action__outcome__goal__code"))
+    preds: dict[int, list[str]] = {}
+    for line_id, code in ActionLineVersion.predecessors.through.objects.filter(
+            actionlineversion__plan_version=version).values_list("actionlineversion_id", "actionline__code"):
+        preds.setdefault(line_id, []).append(code)
+    by_code = {code: (pk, goal) for pk, code, goal in rows}
     try:
-        order = topological_order({c: lv.links.get("predecessors", []) for c, lv in by_code.items()})
+        order = topological_order({code: preds.get(pk, []) for code, (pk, _goal) in by_code.items()})
     except PredecessorCycleError:
         order = sorted(by_code, key=code_sort_key)
-    return [by_code[c] for c in order]
+    ranked = sorted(enumerate(order), key=lambda item: (by_code[item[1]][1], item[0]))
+    return [by_code[code] for _rank, code in ranked]
 
 
-def roadmap(params: dict, statuses: Mapping[str, LineStatus] | None = None) -> dict:
+def roadmap(params: dict, statuses: Statuses | None = None, *, paged: bool = False) -> dict:
     """The timeline of one version (params["version"], default the one in force), filtered, grouped by goal.
 
-    `statuses` ({action-line code: LineStatus}) is the progress of each line, given by a page that composes
-    the roadmap with progress monitoring (sapsmed.pages); without it the timeline shows no status column.
+    `statuses` is the progress of each line, given by a page that composes the roadmap with progress
+    monitoring (sapsmed.pages); without it the timeline shows no status column. `paged` draws PAGE_SIZE lines
+    (params["page"], the first page when absent or not a number), in a fixed number of queries whatever the
+    number of lines; otherwise every line (the PDF and the workbook).
     """
     all_versions = list(PlanVersion.objects.select_related("plan").order_by("number"))
     version = pick_version(all_versions, params.get("version"))
     plan = version.plan
     periods = {p.code: p for p in Period.objects.filter(plan=plan).order_by("start_year")}
     found = lookups(version, with_lines=False)
-    lvs = with_links(filter_terms(terms_queryset(version), params, periods), version)
-    statuses = statuses or {}
+    order = _drawing_order(filter_terms(terms_queryset(version), params, periods), version)
+    totals: dict[str, int] = {}
+    for _pk, goal in order:
+        totals[goal] = totals.get(goal, 0) + 1
+    page: Page | None = Paginator(order, PAGE_SIZE).get_page(params.get("page")) if paged else None
+    drawn = [pk for pk, _goal in (page.object_list if page is not None else order)]
+    position = {pk: i for i, pk in enumerate(drawn)}
+    lvs = sorted(with_links(terms_queryset(version).filter(pk__in=drawn), version, drawn if paged else None),
+                 key=lambda lv: position[lv.pk])
+    codes = [lv.action_line.code for lv in lvs]
+    statuses = (statuses(codes) if callable(statuses) else statuses) or {}
     span = range(plan.start_year, plan.end_year + 1)
     period_starts = frozenset(p.start_year for p in periods.values() if p.start_year != plan.start_year)
     groups: dict[str, GoalGroup] = {}
-    for lv in _drawing_order(lvs):
+    for lv in lvs:
         goal = lv.action_line.action.outcome.goal
         years = line_years({"start_year": lv.start_year, "target_year": lv.target_year})
         status = statuses.get(lv.action_line.code)
@@ -304,13 +337,14 @@ def roadmap(params: dict, statuses: Mapping[str, LineStatus] | None = None) -> d
                           sorted(lv.links.get("predecessors", []), key=code_sort_key),
                           sorted(found.states.get(c, c) for c in lv.links.get("lead_states", [])), proponents,
                           status.label if status else "", bool(status and status.is_demo))
-        groups.setdefault(goal.code, GoalGroup(goal.code, goal.title, [])).rows.append(row)
+        groups.setdefault(goal.code, GoalGroup(goal.code, goal.title, [], totals[goal.code])).rows.append(row)
     ordered = list(periods.values())
     heads = [{"period": p, "index": i, "span": min(p.end_year, plan.end_year) - max(p.start_year, plan.start_year) + 1}
              for i, p in enumerate(ordered, start=1)]
     return {
         "version": version, "plan": plan, "periods": ordered, "period_heads": heads, "years": list(span),
-        "groups": [groups[c] for c in sorted(groups)], "count": len(lvs), "terms": lvs, "has_status": bool(statuses),
+        "groups": [groups[c] for c in sorted(groups)], "count": len(order), "terms": lvs,
+        "has_status": bool(statuses), "page_obj": page,
         "status_demo": any(r.status_demo for g in groups.values() for r in g.rows),
         "columns": len(span) + 4, "lookups": found, "choices": _choices(found, ordered, all_versions),
         "latest": all_versions[-1],

@@ -51,9 +51,10 @@ def _params(request) -> dict:
     return {key: value.strip() for key, value in request.GET.items() if key in wanted and value.strip()}
 
 
-def _context(request, statuses=None) -> dict:
+def _context(request, statuses=None, *, paged: bool = False) -> dict:
     params = _params(request)
-    ctx = selectors.roadmap(params, statuses)
+    page = request.GET.get("page", "").strip() if paged else ""
+    ctx = selectors.roadmap({**params, "page": page} if page else params, statuses, paged=paged)
     ctx.update(filters=params, filters_text=_describe(params, ctx["choices"]), querystring=urlencode(params),
                generated=timezone.now(), may_edit=can(request.user, Perm.EDIT_PLAN),
                may_amend=can(request.user, Perm.AMEND_PLAN))
@@ -61,11 +62,13 @@ def _context(request, statuses=None) -> dict:
 
 
 def roadmap_page(request, statuses=None):
-    """The timeline (statuses: {code: LineStatus}, from the page that composes it with progress)."""
+    """The timeline, a page of lines at a time (statuses: selectors.Statuses, from the page that composes it
+    with progress)."""
     params = _params(request)
-    if len(params) != len(request.GET):  # the filter form sends empty fields: share the short URL instead
+    page = request.GET.get("page", "").strip()
+    if len(params) + bool(page) != len(request.GET):  # the filter form sends empty fields: share the short URL
         return redirect(f"{reverse('roadmap')}?{urlencode(params)}" if params else reverse("roadmap"))
-    return render(request, "plan/roadmap/timeline.html", _context(request, statuses))
+    return render(request, "plan/roadmap/timeline.html", _context(request, statuses, paged=True))
 
 
 def roadmap_pdf_response(request, statuses=None):

@@ -4,6 +4,7 @@ Every selector plans its queries so that a page asks the database a fixed number
 many rounds, lines and reports there are. Dashboards and early warning live in dashboards.py.
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -310,8 +311,10 @@ def milestones_of(report: ProgressReport | None) -> list[Milestone]:
     return list(report.milestones.all()) if report is not None else []
 
 
-def public_line_statuses() -> dict[str, tuple[str, str, bool]]:
+def public_line_statuses(codes: Collection[str] | None = None) -> dict[str, tuple[str, str, bool]]:
     """Action-line code → (status, status in words, drawn from demonstration data), from accepted reports only.
+
+    `codes` narrows the answer to those lines (a page of the roadmap reads its own lines only).
 
     What the public may see of progress: each line's worst stream among its lead states, from the stored
     accepted-basis assessments (sapsmed.progress.derived), in one query ("grey" where one lead state has an
@@ -319,8 +322,10 @@ def public_line_statuses() -> dict[str, tuple[str, str, bool]]:
     """
     worst: dict[str, tuple[int, str, bool]] = {}
     accepted: set[str] = set()
-    rows = StreamAssessment.objects.filter(basis=Basis.ACCEPTED).values_list(
-        "action_line__code", "rag_rank", "rag", "is_demo")
+    rows = StreamAssessment.objects.filter(basis=Basis.ACCEPTED)
+    if codes is not None:
+        rows = rows.filter(action_line__code__in=list(codes))
+    rows = rows.values_list("action_line__code", "rag_rank", "rag", "is_demo")
     for code, rank, rag, demo in rows:
         if rag != RagChoice.GREY:
             accepted.add(code)

@@ -126,3 +126,16 @@ def test_the_excel_export_carries_the_same_reasons(past_round, client_for):
     assert rows[0] == ("Action line", "State", "Goal", "Status", "Severity", "Flag", "Reason")
     assert any(r[0] == "B-2-1.3" and r[4] == "red" and r[6].startswith("Behind schedule: 5%") for r in rows[1:])
     assert all(r[2] == "B" for r in rows[1:])
+
+
+def test_the_pages_of_the_table_link_to_each_other_with_the_filters_kept(past_round, client_for, monkeypatch):
+    from sapsmed.progress import dashboards
+
+    stored(past_round, percent_complete=5, planned_start=date(2024, 1, 1))
+    monkeypatch.setattr(dashboards, "WARNING_PAGE_SIZE", 1)
+    client = client_for("viewer")
+    first = client.get("/progress/early-warning/?goal=B").content.decode()
+    assert '· <a href="?goal=B&amp;page=2">next</a>' in first  # one "?", so the browser sends the page
+    second = client.get("/progress/early-warning/?goal=B&page=2").content.decode()
+    assert "Page 2 of" in second and '<a href="?goal=B&amp;page=1">previous</a>' in second
+    assert 'id="w-B-2-1.3-MYS"' in first and 'id="w-B-2-1.3-MYS"' not in second
