@@ -181,7 +181,7 @@ class ProgressReportViewSet(PlainRowsList, mixins.CreateModelMixin, mixins.Updat
         if getattr(self, "swagger_fake_view", False):
             return ProgressReport.objects.none()
         reports = (ProgressReport.objects.select_related(*selectors.REPORT_RELATED)
-                   .prefetch_related("milestones", "transitions__by").order_by("round__opens_on", "pk"))
+                   .prefetch_related("milestones", "transitions__by").order_by("round_opens_on", "pk"))
         return selectors.visible_reports(self.request.user, reports)
 
     def _save(self, *, rnd, line, state, data, revision, reason):

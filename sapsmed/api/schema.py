@@ -2,8 +2,9 @@
 
 drf-spectacular documents the success answers; the API can also answer 400 (bad input, e.g. a
 page number that is not a number), 401 (a token that is wrong), 403 (a role that does not allow
-it), 404 (no such object or page), 409 for a write (changed meanwhile, or locked) and 429
-(too many requests). Clients should know them.
+it), 404 (no such object or page), 409 for a write (changed meanwhile, or locked), 415 for a write
+whose body is in no format the API reads (or a form body it cannot parse) and 429 (too many requests).
+Clients should know them.
 """
 
 from drf_spectacular.openapi import AutoSchema
@@ -17,6 +18,7 @@ ERRORS = {
 }
 WRITE_ERRORS = {
     "409": "The object changed since you read it (a stale revision), or its state refuses this (a locked round).",
+    "415": "The body is not JSON, a form or multipart data the API can read.",
 }
 
 

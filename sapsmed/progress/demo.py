@@ -196,7 +196,8 @@ def demo_load() -> dict[str, int]:
             late = (index + round_no) % 5 == 0  # one report in five comes after the due date
             submitted = _moment(rnd.due_on + timedelta(days=9 if late else -4))
             report = ProgressReport(
-                round=rnd, action_line=lv.action_line, member_state=state, workflow_status=wf,
+                round=rnd, round_opens_on=rnd.opens_on, action_line=lv.action_line, member_state=state,
+                workflow_status=wf,
                 planned_start=plan.start, planned_end=plan.end,
                 actual_start=None if figures["status"] == "not_started" else plan.start + timedelta(days=30),
                 actual_end=plan.end if figures["status"] == "completed" else None, currency="USD",

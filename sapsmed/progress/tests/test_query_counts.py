@@ -48,7 +48,8 @@ def grow(rounds: int, lines: int, start: int):
     pairs = [(r, line) for r in new_rounds for line in every_line] + [(r, line) for r in old_rounds
                                                                        for line in new_lines]
     reports = ProgressReport.objects.bulk_create(
-        [ProgressReport(round=r, action_line=line, member_state=mys, workflow_status="accepted", status="on_track",
+        [ProgressReport(round=r, round_opens_on=r.opens_on, action_line=line, member_state=mys,
+                        workflow_status="accepted", status="on_track",
                         percent_complete=50, planned_start=date(2000, 1, 1), planned_end=date(2030, 1, 1),
                         budget_planned=100, budget_spent=40, currency="USD",
                         submitted_at=timezone.make_aware(timezone.datetime(r.due_on.year, 1, 20)),
