@@ -3,7 +3,8 @@
 Rules, in words:
 - A report's transition (submitted, withdrawn, validated, returned, accepted) changes what early warning
   counts for its (line, state) stream, and for the streams of the lines that wait for that line (their
-  predecessor flags read it): those streams are recomputed, on both bases, in the transition's transaction.
+  predecessor flags read it): those streams are recomputed in the transition's transaction, on each basis
+  that counts the report before or after it (the accepted basis only when it is or was accepted).
 - Saving a draft changes nothing early warning reads (drafts and returned reports are not counted).
 - Opening a round may change the round that missing reports are checked against, and a change of the plan
   in force (an approved amendment, a roadmap edit or import, a load of the plan) may change the lines, their
@@ -69,18 +70,29 @@ def successors_of(line_ids: set[int]) -> set[int]:
 
 
 @transaction.atomic
-def streams_recompute(*, line_ids: set[int] | None = None, as_of: date | None = None) -> int:
-    """Recompute and store the streams of these action lines and of the lines waiting for them (None: all).
+def bases_counting(*statuses: str) -> list[str]:
+    """The bases whose assessments count a report in any of these workflow statuses: a transition between
+    two statuses changes those bases' rows only (their membership, or the status a row shows)."""
+    return [basis for basis in Basis
+            if any(s in warning.counted_statuses(basis == Basis.ACCEPTED) for s in statuses)]
+
+
+def streams_recompute(*, line_ids: set[int] | None = None, as_of: date | None = None,
+                      bases: list[str] | None = None) -> int:
+    """Recompute and store the streams of these action lines and of the lines waiting for them (None: all),
+    on these bases (None: both).
 
     Runs inside the caller's transaction: if it fails, the caller's write is rolled back with it.
     Returns how many rows were written.
     """
     as_of = as_of or timezone.localdate()
+    bases = list(Basis) if bases is None else bases
     targets = None if line_ids is None else set(line_ids) | successors_of(set(line_ids))
     lock_lines(None if targets is None else warning.with_predecessors(targets))
-    rows = [*_rows(as_of, Basis.SUBMITTED, targets), *_rows(as_of, Basis.ACCEPTED, targets)]
-    stale = StreamAssessment.objects.all() if targets is None else StreamAssessment.objects.filter(
-        action_line_id__in=targets)
+    rows = [row for basis in bases for row in _rows(as_of, basis, targets)]
+    stale = StreamAssessment.objects.filter(basis__in=bases)
+    if targets is not None:
+        stale = stale.filter(action_line_id__in=targets)
     stale.delete()
     StreamAssessment.objects.bulk_create(rows)
     return len(rows)

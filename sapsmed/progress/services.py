@@ -285,6 +285,7 @@ def report_transition(*, by, report_id: int, action: str, note: str = "",
         if problems:
             raise NotSubmittable(problems)
     now = timezone.now()
+    bases = derived.bases_counting(report.workflow_status, target.value)
     ReportTransition.objects.create(report=report, action=action, from_status=report.workflow_status,
                                     to_status=target.value, note=note.strip(), by=by, at=now, is_demo=report.is_demo)
     report.workflow_status = target.value
@@ -296,7 +297,8 @@ def report_transition(*, by, report_id: int, action: str, note: str = "",
     report._change_reason = f"{Action(action).value.capitalize()}" + (f": {note.strip()}" if note.strip() else "")
     report.save()
     with derived_rows_written("early warning and the round's completeness"):
-        derived.streams_recompute(line_ids={report.action_line_id})
+        if bases:
+            derived.streams_recompute(line_ids={report.action_line_id}, bases=bases)
         derived_rounds.report_changed(report)
     if action in (Action.SUBMIT, Action.RETURN, Action.ACCEPT):
         from sapsmed.progress.tasks import report_event_notify

@@ -136,6 +136,12 @@ def assess(as_of: date | None = None, *, accepted_only: bool = False) -> Assessm
     return Assessment(as_of, found.current_round, th, found.streams, line_status, has_demo, found.unreported_lines)
 
 
+def counted_statuses(accepted_only: bool) -> list[str]:
+    """The workflow statuses of the reports early warning counts: accepted only (the public's basis), or
+    submitted, validated and accepted (role holders')."""
+    return ["accepted"] if accepted_only else _COUNTED
+
+
 def compute(as_of: date, th: ew.Thresholds, *, accepted_only: bool, line_ids: set[int] | None = None) -> Computed:
     """The streams of the lines in force (of `line_ids` only, when given), through the core's rules.
 
@@ -146,8 +152,7 @@ def compute(as_of: date, th: ew.Thresholds, *, accepted_only: bool, line_ids: se
     rounds = list(ReportingRound.objects.only("id", "name", "due_on", "is_demo"))
     round_names = {r.pk: r.name for r in rounds}
     due = {r.pk: r.due_on for r in rounds}
-    counted = ["accepted"] if accepted_only else _COUNTED
-    reports = ProgressReport.objects.filter(workflow_status__in=counted).exclude(status="")
+    reports = ProgressReport.objects.filter(workflow_status__in=counted_statuses(accepted_only)).exclude(status="")
     if line_ids is not None:
         reports = reports.filter(action_line_id__in=[lv.action_line_id for lv in lines])
     rows = list(reports.values(*_FIELDS))

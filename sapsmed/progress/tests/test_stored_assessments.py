@@ -48,6 +48,21 @@ def test_a_submitted_report_is_flagged_at_once_for_role_holders_and_public_only_
         client.get("/roadmap/").content.decode(), "B-2-1.3")
 
 
+def test_a_transition_rewrites_the_bases_that_count_the_report_before_or_after_it_and_no_other(
+        personas, open_round):
+    report = make_report(personas["proponent_mys"], open_round, **BEHIND)
+    kept = {basis: stored(basis=basis).pk for basis in Basis}
+    move(report, personas["proponent_mys"], "submit")  # draft -> submitted: counted by role holders only
+    assert stored(basis=Basis.ACCEPTED).pk == kept[Basis.ACCEPTED]
+    assert stored(basis=Basis.SUBMITTED).pk != kept[Basis.SUBMITTED] and stored().rag == "red"
+    move(report, personas["champion_b"], "validate")
+    assert stored(basis=Basis.ACCEPTED).pk == kept[Basis.ACCEPTED]
+    assert stored().report_workflow_status == "validated"
+    move(report, personas["secretariat"], "accept")  # now counted by the public's basis too
+    assert stored(basis=Basis.ACCEPTED).rag == "red" and stored().report_workflow_status == "accepted"
+    assert derived.differences() == []
+
+
 def test_saving_a_draft_writes_no_assessment(personas, open_round):
     report = make_report(personas["proponent_mys"], open_round, **BEHIND)
     before = stored().computed_at
