@@ -186,6 +186,20 @@ def topological_order(predecessors: Mapping[str, Iterable[str]]) -> list[str]:
     return order
 
 
+def drawing_order(lines: Mapping[str, tuple[str, Iterable[str]]]) -> list[str]:
+    """The roadmap's order: lines by goal code, and within a goal each line after its predecessors (lowest
+    code first when there is a choice); code order within a goal if the predecessors make a cycle.
+
+    `lines` maps each line's code to (its goal's code, its predecessors' codes).
+    """
+    try:
+        order = topological_order({code: preds for code, (_goal, preds) in lines.items()})
+    except PredecessorCycleError:
+        order = sorted(lines, key=code_sort_key)
+    rank = {code: i for i, code in enumerate(order)}
+    return sorted(lines, key=lambda code: (lines[code][0], rank[code]))
+
+
 def _cycle_message(cycle: list[str]) -> str:
     if len(cycle) == 1:
         return f"{cycle[0]} lists itself as its own predecessor."

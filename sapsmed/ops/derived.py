@@ -17,9 +17,11 @@ from django.tasks import task
 from django.utils import timezone
 
 from sapsmed.kpis import derived as kpi_derived
+from sapsmed.plan import roadmap_order
 from sapsmed.progress import derived as progress_derived
 
-KINDS = (("early warning and round completeness", progress_derived), ("KPI scorecard", kpi_derived))
+KINDS = (("roadmap drawing order", roadmap_order), ("early warning and round completeness", progress_derived),
+         ("KPI scorecard", kpi_derived))
 DAILY_AT = time(0, 15)  # local time, after the day has turned: due dates and planned ends are dates
 
 

@@ -8,10 +8,14 @@ not announced (`manage.py check_derived` finds what that left stale).
 
 from django.dispatch import Signal
 
+from sapsmed.plan.roadmap_order import order_lines
+
 # Sent with line_ids: the action lines whose terms changed (ids), or None when any may have changed.
 plan_changed = Signal()
 
 
 def announce_plan_changed(*, line_ids=None) -> None:
-    """Tell every receiver, now, in the caller's transaction (send, not send_robust: a failure must roll back)."""
+    """Write the plan's own derived order, then tell every receiver, now, in the caller's transaction (send, not
+    send_robust: a failure must roll back)."""
+    order_lines()
     plan_changed.send(sender=None, line_ids=None if line_ids is None else set(line_ids))

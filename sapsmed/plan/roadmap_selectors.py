@@ -14,14 +14,14 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import CharField, F, Q, Value
+from django.db.models import CharField, Count, F, Q, Value
 from django.db.models.functions import Cast, Coalesce
 from django.http import Http404
 
 from sapsmed.core import roadmap_fields
 from sapsmed.core.plan_diff import PlanDiff, diff_plans
 from sapsmed.core.roadmap_rules import line_years
-from sapsmed.core.sequencing import PredecessorCycleError, code_sort_key, topological_order
+from sapsmed.core.sequencing import code_sort_key
 from sapsmed.plan.models import (
     CONFIDENCE_CHOICES,
     Action,
@@ -282,23 +282,6 @@ def _cells(years: tuple[int, int] | None, target: int | None, span: range,
     return tuple(cells)
 
 
-def _drawing_order(filtered, version: PlanVersion) -> list[tuple[int, str]]:
-    """(key, goal code) of every filtered line in drawing order, in two small queries: by goal, and within a
-    goal every line after its predecessors (core.sequencing); code order if the stored data has a cycle."""
-    rows = list(filtered.order_by().values_list("pk", "action_line__code", "action_line__action__outcome__goal__code"))
-    preds: dict[int, list[str]] = {}
-    for line_id, code in ActionLineVersion.predecessors.through.objects.filter(
-            actionlineversion__plan_version=version).values_list("actionlineversion_id", "actionline__code"):
-        preds.setdefault(line_id, []).append(code)
-    by_code = {code: (pk, goal) for pk, code, goal in rows}
-    try:
-        order = topological_order({code: preds.get(pk, []) for code, (pk, _goal) in by_code.items()})
-    except PredecessorCycleError:
-        order = sorted(by_code, key=code_sort_key)
-    ranked = sorted(enumerate(order), key=lambda item: (by_code[item[1]][1], item[0]))
-    return [by_code[code] for _rank, code in ranked]
-
-
 def roadmap(params: dict, statuses: Statuses | None = None, *, paged: bool = False) -> dict:
     """The timeline of one version (params["version"], default the one in force), filtered, grouped by goal.
 
@@ -312,12 +295,15 @@ def roadmap(params: dict, statuses: Statuses | None = None, *, paged: bool = Fal
     plan = version.plan
     periods = {p.code: p for p in Period.objects.filter(plan=plan).order_by("start_year")}
     found = lookups(version, with_lines=False)
-    order = _drawing_order(filter_terms(terms_queryset(version), params, periods), version)
-    totals: dict[str, int] = {}
-    for _pk, goal in order:
-        totals[goal] = totals.get(goal, 0) + 1
-    page: Page | None = Paginator(order, PAGE_SIZE).get_page(params.get("page")) if paged else None
-    drawn = [pk for pk, _goal in (page.object_list if page is not None else order)]
+    # The drawing order is stored on each line (plan.roadmap_order): a page reads its keys from an index.
+    filtered = filter_terms(terms_queryset(version), params, periods)
+    goal_path = "action_line__action__outcome__goal__code"
+    totals = dict(filtered.order_by().values(goal_path).annotate(n=Count("pk", distinct=True))
+                  .values_list(goal_path, "n"))
+    keys = filtered.order_by("draw_rank", "pk").values_list("pk", flat=True)
+    page: Page | None = Paginator(keys, PAGE_SIZE).get_page(params.get("page")) if paged else None
+    drawn = list(page.object_list if page is not None else keys)
+    count = page.paginator.count if page is not None else len(drawn)
     position = {pk: i for i, pk in enumerate(drawn)}
     lvs = sorted(with_links(terms_queryset(version).filter(pk__in=drawn), version, drawn if paged else None),
                  key=lambda lv: position[lv.pk])
@@ -343,7 +329,7 @@ def roadmap(params: dict, statuses: Statuses | None = None, *, paged: bool = Fal
              for i, p in enumerate(ordered, start=1)]
     return {
         "version": version, "plan": plan, "periods": ordered, "period_heads": heads, "years": list(span),
-        "groups": [groups[c] for c in sorted(groups)], "count": len(order), "terms": lvs,
+        "groups": [groups[c] for c in sorted(groups)], "count": count, "terms": lvs,
         "has_status": bool(statuses), "page_obj": page,
         "status_demo": any(r.status_demo for g in groups.values() for r in g.rows),
         "columns": len(span) + 4, "lookups": found, "choices": _choices(found, ordered, all_versions),

@@ -156,3 +156,18 @@ def test_padded_code_text_sorts_as_the_codes_do():
     codes = ["B-10-1.1", "B-2-1.10", "A-1-1.2", "B-2-1.9", "B-2-1.1"]
     assert sorted(codes, key=code_text_key) == sorted(codes, key=code_sort_key)
     assert code_text_key("B-2-1.10") == "B-00000002-00000001.00000010"
+
+
+def test_the_drawing_order_is_by_goal_then_each_line_after_its_predecessors():
+    from sapsmed.core.sequencing import drawing_order
+
+    lines = {"B-1-1.2": ("B", []), "B-1-1.1": ("B", ["B-1-1.10"]), "B-1-1.10": ("B", []), "A-1-1.1": ("A", []),
+             "C-1-1.1": ("C", ["B-1-1.2"])}
+    assert drawing_order(lines) == ["A-1-1.1", "B-1-1.2", "B-1-1.10", "B-1-1.1", "C-1-1.1"]
+
+
+def test_a_cycle_in_the_stored_data_draws_each_goal_in_code_order():
+    from sapsmed.core.sequencing import drawing_order
+
+    lines = {"B-1-1.2": ("B", ["B-1-1.10"]), "B-1-1.10": ("B", ["B-1-1.2"]), "A-1-1.9": ("A", [])}
+    assert drawing_order(lines) == ["A-1-1.9", "B-1-1.2", "B-1-1.10"]

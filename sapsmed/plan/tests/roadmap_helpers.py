@@ -16,6 +16,7 @@ from sapsmed.plan.models import (
     PlanVersion,
     TypeOfMeasure,
 )
+from sapsmed.plan.roadmap_order import order_lines
 from sapsmed.plan.roadmap_selectors import version_snapshot
 
 
@@ -58,6 +59,7 @@ def add_lines(n: int, *, goal: str = "B", start: int = 50) -> list[ActionLineVer
     through = ActionLineVersion.predecessors.through
     through.objects.bulk_create([through(actionlineversion=lv, actionline=previous)
                                  for lv, previous in zip(created[1:], lines, strict=False)])
+    order_lines()  # a bulk write outside the services: store the drawing order as the services would
     return created
 
 

@@ -105,12 +105,38 @@ def test_retired_lines_are_hidden_unless_asked_for(client):
     assert "B-2-1.3" in codes(html) and '<tr class="line rt-none retired" data-code="B-2-1.3">' in html
 
 
-def test_lines_are_drawn_after_their_predecessors(client):
-    lv = ActionLineVersion.objects.get(action_line__code="B-2-1.2")
-    lv.predecessors.set([ActionLineVersion.objects.get(action_line__code="B-2-1.3").action_line])
+def test_lines_are_drawn_after_their_predecessors(client, client_for):
+    from sapsmed.plan.roadmap_selectors import terms_of
+    from sapsmed.plan.roadmap_services import action_line_change
+
     html = page(client)
-    assert html.index('data-code="B-2-1.3"') < html.index('data-code="B-2-1.2"')
+    assert html.index('data-code="B-2-1.2"') < html.index('data-code="B-2-1.3"')
+    lv = ActionLineVersion.objects.get(action_line__code="B-2-1.2")
+    secretariat = client_for("secretariat").get("/").wsgi_request.user
+    action_line_change(lv=lv, terms={**terms_of(lv), "predecessors": ["B-2-1.3"]}, user=secretariat, reason="order")
+    html = page(client)
+    assert html.index('data-code="B-2-1.3"') < html.index('data-code="B-2-1.2"')  # the stored order followed
     assert "After: B-2-1.3" in html
+
+
+def test_check_derived_names_a_line_out_of_its_stored_order_and_refresh_mends_it(client):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    ActionLineVersion.objects.filter(action_line__code="B-2-1.2").update(draw_rank=999)
+    html = page(client)
+    assert html.index('data-code="B-2-1.3"') < html.index('data-code="B-2-1.2"')  # the stored order, edited
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("check_derived", stdout=out)
+    place = ActionLineVersion.objects.filter(action_line__code__lt="B-2-1.2").count() + 1
+    assert out.getvalue().splitlines()[0] == (
+        f"Roadmap order B-2-1.2 (version 1): stored place differs; recomputed {place}.")
+    call_command("refresh_assessments", stdout=StringIO())
+    call_command("check_derived", stdout=StringIO())
+    html = page(client)
+    assert html.index('data-code="B-2-1.2"') < html.index('data-code="B-2-1.3"')
 
 
 def test_an_unknown_version_is_not_found(client):
