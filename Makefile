@@ -8,6 +8,13 @@ UV := python3 -m uv
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# `make serve` runs as users see the platform: DEBUG off, so an error shows the platform's own 404/500 pages
+# (never Django's debug pages with settings and source) and WhiteNoise serves the static files collected
+# into var/static. A developer asks for debug pages with `make serve DEBUG=1`. With DEBUG off Django answers
+# only the hosts it is told: HOST and localhost, or ALLOWED_HOSTS=a,b when serving under another name.
+SERVE_DEBUG := $(or $(DEBUG),0)
+comma := ,
+SERVE_HOSTS := $(or $(ALLOWED_HOSTS),127.0.0.1$(comma)localhost$(comma)$(HOST))
 export UV_PYTHON_DOWNLOADS := never
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -23,8 +30,10 @@ serve: setup
 	$(PY) manage.py load_demo_progress
 	$(PY) manage.py load_demo_survey
 	$(PY) manage.py refresh_assessments --schedule
-	@echo "sapsmed: http://$(HOST):$(PORT)/ (Ctrl-C stops it; background jobs log to var/worker.log)"
-	@$(PY) manage.py db_worker > var/worker.log 2>&1 & worker=$$!; \
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@echo "sapsmed: http://$(HOST):$(PORT)/ (DEBUG=$(SERVE_DEBUG); Ctrl-C stops it; background jobs log to var/worker.log)"
+	@export DEBUG=$(SERVE_DEBUG) ALLOWED_HOSTS="$(SERVE_HOSTS)"; \
+	$(PY) manage.py db_worker > var/worker.log 2>&1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 

@@ -14,6 +14,9 @@ class JobStatus(models.TextChoices):
 
 
 class Job(models.Model):
+    """A piece of background work; its owner (created_by) and the Secretariat read it. A job without an owner,
+    started by a management command, is the Secretariat's alone (sapsmed.jobs.views)."""
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(max_length=60)
     title = models.CharField(max_length=200)

@@ -12,6 +12,7 @@ from sapsmed.jobs.models import Job, JobStatus
 
 
 def job_create(*, kind: str, title: str, user=None, params: dict | None = None) -> Job:
+    """A queued job owned by user; with user None (a management command) it is the Secretariat's only."""
     return Job.objects.create(kind=kind, title=title, created_by=user, params=params or {})
 
 

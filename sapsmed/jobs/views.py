@@ -10,9 +10,14 @@ from sapsmed.jobs.models import Job
 
 def _job_for(request, job_id) -> Job:
     job = get_object_or_404(Job.objects.select_related("created_by"), pk=job_id)
-    # A job (and its file) belongs to whoever started it; the Secretariat sees all.
-    if job.created_by_id != request.user.pk and not grants_of(request.user).is_secretariat:
-        raise Http404("No such job.") if not request.user.is_authenticated else PermissionDenied()
+    # A job (and its file) belongs to whoever started it; the Secretariat sees all. A job without an owner
+    # (started by a command, or its owner deleted) is the Secretariat's: an anonymous visitor, whose pk is
+    # None like that empty owner, must not pass as its owner.
+    if not request.user.is_authenticated:
+        raise Http404("No such job.")
+    owner = job.created_by_id is not None and job.created_by_id == request.user.pk
+    if not owner and not grants_of(request.user).is_secretariat:
+        raise PermissionDenied("This job belongs to another user.")
     return job
 
 

@@ -36,3 +36,14 @@ def test_a_failed_job_says_why(client_for, personas):
 def test_another_users_job_is_not_shown(client_for, personas, persona, status):
     job = job_create(kind="test", title="Private", user=personas["focal_mys"])
     assert client_for(persona).get(f"/jobs/{job.pk}/").status_code == status
+
+
+@pytest.mark.parametrize(("persona", "status"), [("anonymous", 404), ("focal_mys", 403), ("secretariat", 200)])
+def test_a_job_started_by_a_command_is_the_secretariats_alone(client_for, persona, status):
+    # A management command starts its jobs with no user: an anonymous visitor (whose pk is None too) must not
+    # pass as their owner, and no other user reads them.
+    job = job_succeed(job_start(job_create(kind="test", title="Upload of the demo data")), message="Done",
+                      file_name="demo.csv", file_bytes=b"a,b")
+    client = client_for(persona)
+    assert client.get(f"/jobs/{job.pk}/").status_code == status
+    assert client.get(f"/jobs/{job.pk}/download/").status_code == status
