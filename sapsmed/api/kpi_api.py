@@ -9,15 +9,16 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
+from sapsmed.accounts.bounds import api_field
 from sapsmed.accounts.policy import Perm, can
 from sapsmed.api.errors import CodeField, field_errors
 from sapsmed.api.permissions import PublicRead, PublicReadScopedWrite
 from sapsmed.kpis import selectors, services
-from sapsmed.kpis.models import VALUE_DECIMALS, VALUE_DIGITS, Kpi, Observation, ObservationStatus, Target
+from sapsmed.kpis.models import OBSERVATION_BOUNDS as OBS
+from sapsmed.kpis.models import REASON_BOUNDS, Kpi, Observation, ObservationStatus, Target
 from sapsmed.plan.models import MemberState
 
 API_REASON = "Entered through the API"
-_NUMBER = {"max_digits": VALUE_DIGITS, "decimal_places": VALUE_DECIMALS}
 
 
 class ObservationSerializer(serializers.ModelSerializer):
@@ -35,14 +36,14 @@ class ObservationSerializer(serializers.ModelSerializer):
 class ObservationCorrectionSerializer(serializers.Serializer):
     """The facts of a value, as the entry form takes them; `reason` is required to correct a recorded value."""
 
-    value = serializers.DecimalField(**_NUMBER)
-    source = serializers.CharField(max_length=2000, help_text="Required: the publication, table or URL.")
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-    se = serializers.DecimalField(**_NUMBER, required=False, allow_null=True, default=None)
-    ci_low = serializers.DecimalField(**_NUMBER, required=False, allow_null=True, default=None)
-    ci_high = serializers.DecimalField(**_NUMBER, required=False, allow_null=True, default=None)
-    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="",
-                                   help_text="Why the value is corrected; kept in its history.")
+    value = api_field(OBS["value"])
+    source = api_field(OBS["source"], help_text="Required: the publication, table or URL.")
+    note = api_field(OBS["note"], required=False, allow_blank=True, default="")
+    se = api_field(OBS["se"], required=False, allow_null=True, default=None)
+    ci_low = api_field(OBS["ci_low"], required=False, allow_null=True, default=None)
+    ci_high = api_field(OBS["ci_high"], required=False, allow_null=True, default=None)
+    reason = api_field(REASON_BOUNDS, required=False, allow_blank=True, default="",
+                       help_text="Why the value is corrected; kept in its history.")
 
 
 class ObservationEntrySerializer(ObservationCorrectionSerializer):
@@ -54,7 +55,8 @@ class ObservationEntrySerializer(ObservationCorrectionSerializer):
 def _field_of(message: str) -> str | None:
     """The input field an observation problem (sapsmed.kpis.rules / services) is about."""
     text = message.lower()
-    for words, name in (("source", "source"), ("standard error", "se"), ("confidence interval", "ci_low"),
+    for words, name in (("the value:", "value"), ("the note:", "note"), ("interval's high end", "ci_high"),
+                        ("source", "source"), ("standard error", "se"), ("confidence interval", "ci_low"),
                         ("years accepted", "year"), ("correction needs a reason", "reason")):
         if words in text:
             return name

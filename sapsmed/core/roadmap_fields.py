@@ -13,6 +13,7 @@ Rules, in words:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -21,6 +22,12 @@ from typing import Any
 from sapsmed.core.sequencing import code_sort_key
 
 CODE_PATTERN = r"[A-Z]-\d{1,2}-\d{1,2}\.\d{1,3}"
+_NUMBER = re.compile(r"\d+", re.ASCII)
+
+
+def normal_code(code: str) -> str:
+    """An action-line code as the plan writes it: numbers without leading zeros, so B-2-1.07 is B-2-1.7."""
+    return _NUMBER.sub(lambda match: str(int(match.group())), code)
 
 
 @dataclass(frozen=True)

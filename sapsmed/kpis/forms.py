@@ -2,22 +2,23 @@
 
 from django import forms
 
+from sapsmed.accounts.bounds import form_field
 from sapsmed.kpis import rules
-from sapsmed.kpis.models import VALUE_DECIMALS, VALUE_DIGITS
-
-_NUMBER = {"max_digits": VALUE_DIGITS, "decimal_places": VALUE_DECIMALS}
+from sapsmed.kpis.models import OBSERVATION_BOUNDS as OBS
+from sapsmed.kpis.models import REASON_BOUNDS
+from sapsmed.kpis.models import TARGET_BOUNDS as TARGET
 
 
 class ObservationForm(forms.Form):
     year = forms.IntegerField(min_value=rules.YEAR_MIN)
-    value = forms.DecimalField(**_NUMBER, help_text="In the KPI's unit, with a dot for decimals.")
-    source = forms.CharField(max_length=2000, help_text="Required: the publication, table or URL.")
-    note = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    se = forms.DecimalField(label="Standard error", required=False, **_NUMBER)
-    ci_low = forms.DecimalField(label="95% CI low", required=False, **_NUMBER)
-    ci_high = forms.DecimalField(label="95% CI high", required=False, **_NUMBER)
-    reason = forms.CharField(
-        max_length=300, required=False,
+    value = form_field(OBS["value"], help_text="In the KPI's unit, with a dot for decimals.")
+    source = form_field(OBS["source"], help_text="Required: the publication, table or URL.")
+    note = form_field(OBS["note"], required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    se = form_field(OBS["se"], label="Standard error", required=False)
+    ci_low = form_field(OBS["ci_low"], label="95% CI low", required=False)
+    ci_high = form_field(OBS["ci_high"], label="95% CI high", required=False)
+    reason = form_field(
+        REASON_BOUNDS, required=False,
         help_text="Required when the year already has a value: why it is corrected (kept in the history).",
     )
 
@@ -35,19 +36,19 @@ def _year_in_range(year: int) -> None:
 
 
 class TargetForm(forms.Form):
-    value = forms.DecimalField(**_NUMBER)
+    value = form_field(TARGET["value"])
     year = forms.IntegerField(min_value=2017, max_value=2100)
-    set_by = forms.CharField(max_length=200, label="Set by", help_text="e.g. ACCMSME, or the national SME agency")
-    decided = forms.CharField(max_length=120, label="Decided", help_text="When and where, e.g. 'ACCMSME, March 2022'")
-    source = forms.CharField(max_length=2000, help_text="The decision document or minutes")
-    note = forms.CharField(max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    reason = forms.CharField(max_length=300, required=False, help_text="Why the target is set or changed")
+    set_by = form_field(TARGET["set_by"], label="Set by", help_text="e.g. ACCMSME, or the national SME agency")
+    decided = form_field(TARGET["decided"], label="Decided", help_text="When and where, e.g. 'ACCMSME, March 2022'")
+    source = form_field(TARGET["source"], help_text="The decision document or minutes")
+    note = form_field(TARGET["note"], required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = form_field(REASON_BOUNDS, required=False, help_text="Why the target is set or changed")
 
 
 class ImportForm(forms.Form):
     file = forms.FileField(help_text="Excel (.xlsx) or CSV in long format, or a World Bank API_… CSV download.")
-    reason = forms.CharField(max_length=300, required=False,
-                             help_text="Why these values are imported; kept in the history of every value changed.")
+    reason = form_field(REASON_BOUNDS, required=False,
+                        help_text="Why these values are imported; kept in the history of every value changed.")
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

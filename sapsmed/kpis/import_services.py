@@ -36,8 +36,12 @@ def _summary(check: UploadCheck) -> dict:
         for p in check.planned if p.action != "unchanged"
     ]
     counts = {action: check.count(action) for action in ("new", "correction", "source", "unchanged")}
+    # Every problem counted by kind (those beyond the listed ones too): the preview shows these counts and
+    # the first problems, and the list pages show the total without loading the list itself.
+    kinds = [{"column": k.column, "example": k.example, "count": k.count} for k in check.kinds]
     return {"rows": len(check.planned), **counts, "sheet": check.sheet, "skipped": check.skipped,
-            "changes": changes[:PREVIEW_LIMIT], "more_changes": max(0, len(changes) - PREVIEW_LIMIT)}
+            "changes": changes[:PREVIEW_LIMIT], "more_changes": max(0, len(changes) - PREVIEW_LIMIT),
+            "error_total": sum(k["count"] for k in kinds), "error_kinds": kinds}
 
 
 @transaction.atomic

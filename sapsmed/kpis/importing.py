@@ -7,10 +7,12 @@ Two formats are read, both through sapsmed.core.tables so every error names the 
   Country Code, Indicator Name, Indicator Code and one column per year. Rows of countries that are not
   ASEAN member states (and regional aggregates) are skipped and counted; years before the accepted
   range are skipped and counted; empty cells are no value, never zero.
-Rules: a KPI or state must exist; the year lies in the accepted range; a value is a number within the
-KPI's bounds (never negative; at most 100 for shares and rates); one row per KPI, state and year; a user
-may import only the states whose KPI values it may edit. The plan compares each value with the stored
-one: new, corrected (old value kept in the history) or unchanged.
+Rules: a KPI or state must exist; the year lies in the accepted range; a value is a number the field can
+store (OBSERVATION_BOUNDS, as the entry form and the API check it) and within the KPI's bounds (never
+negative; at most 100 for shares and rates); one row per KPI, state and year; a user may import only
+the states whose KPI values it may edit. The plan compares each value with the stored one: new,
+corrected (old value kept in the history) or unchanged. Hidden sheets are not read; the preview says so
+among the skipped rows.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sapsmed.accounts.policy import Perm, can
-from sapsmed.core.tables import CellError, Column, Issue, Sheet, read_table
+from sapsmed.core.tables import CellError, Column, ErrorKind, Issue, RowCap, Sheet, read_table
 from sapsmed.kpis import rules
+from sapsmed.kpis.models import OBSERVATION_BOUNDS as OBS
 from sapsmed.kpis.models import ImportKind, Kpi, Observation
 from sapsmed.kpis.services import stored_decimal
 from sapsmed.plan.models import MemberState
@@ -29,6 +32,12 @@ from sapsmed.plan.models import MemberState
 WDI_FIRST_YEAR, WDI_LAST_YEAR = 1960, 2035
 _WDI_MARK = re.compile(rb"Indicator Code", re.IGNORECASE)
 _WDI_UPDATED = re.compile(r'"?Last Updated Date"?\s*[,;]\s*"?([0-9-]{8,10})"?')
+# The largest valid file holds one value per KPI, state and year (11 x 10 x 27 = 2,970 rows; a World Bank
+# download is one row per country): 50,000 rows leave room for years and KPIs to come, and a larger file is
+# refused before its cells are read. Past MAX_ERRORS, problems are counted by kind but not listed.
+MAX_ROWS = 50_000
+MAX_ERRORS = 1_000
+ROW_CAP = RowCap(MAX_ROWS, "a KPI import")
 
 
 @dataclass
@@ -64,6 +73,7 @@ class UploadCheck:
     planned: list[PlannedValue] = field(default_factory=list)
     errors: list[CellError] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    kinds: tuple[ErrorKind, ...] = ()  # every problem counted by kind, those beyond MAX_ERRORS too
 
     @property
     def ok(self) -> bool:
@@ -115,12 +125,13 @@ def long_sheet(kpis: dict[str, Kpi], states: dict[str, MemberState], user) -> Sh
             Column("State", "code", choices=tuple(states), aliases=("Member state", "ISO3", "Country code"),
                    help="The member state's ISO3 code: " + ", ".join(f"{c} {s.name}" for c, s in states.items())),
             Column("Year", "year", min=rules.YEAR_MIN, max=rules.year_max()),
-            Column("Value", "decimal", help="In the KPI's unit, with a dot for decimals."),
-            Column("Source", "text", max_length=2000, help="Where the value comes from (publication, table, URL)."),
-            Column("Note", "text", required=False, max_length=2000),
-            Column("SE", "decimal", required=False, aliases=("Standard error",)),
-            Column("CI low", "decimal", required=False, aliases=("95% CI low",)),
-            Column("CI high", "decimal", required=False, aliases=("95% CI high",)),
+            Column("Value", "decimal", bounds=OBS["value"], help="In the KPI's unit, with a dot for decimals."),
+            Column("Source", "text", bounds=OBS["source"],
+                   help="Where the value comes from (publication, table, URL)."),
+            Column("Note", "text", required=False, bounds=OBS["note"]),
+            Column("SE", "decimal", required=False, aliases=("Standard error",), bounds=OBS["se"]),
+            Column("CI low", "decimal", required=False, aliases=("95% CI low",), bounds=OBS["ci_low"]),
+            Column("CI high", "decimal", required=False, aliases=("95% CI high",), bounds=OBS["ci_high"]),
         ),
         key=("KPI", "State", "Year"),
         row_checks=(check,),
@@ -150,7 +161,7 @@ def wdi_sheet(by_wdi: dict[str, Kpi], states: dict[str, MemberState], user) -> S
         columns=(
             Column("Country Name", "text"), Column("Country Code", "code"),
             Column("Indicator Name", "text"), Column("Indicator Code", "code"),
-            *(Column(y, "decimal", required=False) for y in years),
+            *(Column(y, "decimal", required=False, bounds=OBS["value"]) for y in years),
         ),
         key=("Country Code", "Indicator Code"),
         allow_extra_columns=True,
@@ -170,17 +181,20 @@ def check_upload(*, content: bytes, file_name: str, user, kind: str | None = Non
     result = UploadCheck(kind=kind, file_name=file_name)
     if kind == ImportKind.WDI:
         by_wdi = {k.wdi_code.upper(): k for k in kpis.values() if k.wdi_code}
-        table = read_table(content, filename=file_name, schema=wdi_sheet(by_wdi, states, user))
+        table = read_table(content, filename=file_name, schema=wdi_sheet(by_wdi, states, user),
+                           max_rows=ROW_CAP, max_errors=MAX_ERRORS)
         planned = _plan_wdi(table.rows, content, file_name, by_wdi, states, user, result.skipped) if table.ok else []
     else:
-        table = read_table(content, filename=file_name, schema=long_sheet(kpis, states, user))
+        table = read_table(content, filename=file_name, schema=long_sheet(kpis, states, user),
+                           max_rows=ROW_CAP, max_errors=MAX_ERRORS)
         planned = [
             PlannedValue(kpis[r["KPI"]], states[r["State"]], r["Year"], stored_decimal(r["Value"]),
                          r["Source"], r["Note"] or "", r["_row"], stored_decimal(r["SE"]),
                          stored_decimal(r["CI low"]), stored_decimal(r["CI high"]))
             for r in table.rows
         ] if table.ok else []
-    result.sheet, result.errors = table.sheet, table.errors
+    result.sheet, result.errors, result.kinds = table.sheet, table.errors, table.kinds
+    result.skipped += table.notes
     if result.ok:
         result.planned = _with_stored(planned, lock=lock)
     return result

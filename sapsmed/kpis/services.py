@@ -18,12 +18,24 @@ from django.db import IntegrityError, transaction
 from sapsmed.accounts.policy import Perm, can
 from sapsmed.kpis import rules
 from sapsmed.kpis.derived import scorecard_cells_recompute
-from sapsmed.kpis.models import VALUE_DECIMALS, Kpi, Observation, ObservationImport, ObservationStatus, Target
+from sapsmed.kpis.models import (
+    OBSERVATION_BOUNDS,
+    TARGET_BOUNDS,
+    VALUE_DECIMALS,
+    Kpi,
+    Observation,
+    ObservationImport,
+    ObservationStatus,
+    Target,
+)
 from sapsmed.plan.models import MemberState
 
 # Provenance keys stored in their own columns; any other key is kept in Observation.provenance.
 _FILE, _ROW, _IMPORT, _ESTIMATE, _CONFIDENCE, _NOTE = "file", "row", "import", "estimate", "confidence", "note"
 _FIFTEEN_DIGITS = Context(prec=15)
+# How a bounds problem names its field, in words the API maps back to the field (api.kpi_api._field_of).
+_LABELS = {"value": "the value", "se": "the standard error", "ci_low": "the confidence interval's low end",
+           "ci_high": "the confidence interval's high end", "source": "the source", "note": "the note"}
 _FACTS = ("value", "se", "ci_low", "ci_high", "status", "source", "note", "confidence",
           "source_file", "source_row", "import_batch_id", "estimate_ref", "provenance")
 
@@ -46,7 +58,10 @@ def observation_problems(
     ci_low: Decimal | None = None, ci_high: Decimal | None = None,
 ) -> list[str]:
     """Every reason the value cannot be recorded, as sentences (empty when it can)."""
-    problems = []
+    problems = bounds_problems(OBSERVATION_BOUNDS, value=value, se=se, ci_low=ci_low, ci_high=ci_high,
+                               source=source)
+    if problems:  # a value the field cannot hold is not compared with the KPI's range
+        return problems
     if not (source or "").strip():
         problems.append("a source is required: say where the value comes from.")
     if (problem := rules.year_problem(year)) is not None:
@@ -55,6 +70,16 @@ def observation_problems(
     if problem is not None:
         problems.append(problem)
     problems += rules.uncertainty_problems(value, se=se, ci_low=ci_low, ci_high=ci_high)
+    return problems
+
+
+def bounds_problems(bounds: dict, **values) -> list[str]:
+    """The last gate of every write path: what the field cannot store (sapsmed.core.bounds), named by field."""
+    problems = []
+    for name, value in values.items():
+        problem = bounds[name].problem(value)
+        if problem is not None:
+            problems.append(f"{_LABELS.get(name, name.replace('_', ' '))}: {problem}")
     return problems
 
 
@@ -168,6 +193,10 @@ def target_set(
     for label, text in (("who set it", set_by), ("when it was decided", decided), ("a source", source)):
         if not (text or "").strip():
             problems.append(f"{label} is required.")
+    problems += bounds_problems(TARGET_BOUNDS, value=value, set_by=set_by, decided=decided, source=source,
+                                note=note)
+    if problems:
+        raise ValidationError(problems)
     value = stored_decimal(value)
     problem = rules.value_problem(value, code=kpi.code, unit=kpi.unit, low=kpi.value_min, high=kpi.value_max)
     if problem:

@@ -4,14 +4,12 @@ The scorecard at /kpis/ links the latest published edition (a reviews fact), so 
 (sapsmed.pages.kpi_pages); every page here reads the stored cells through sapsmed.kpis.selectors.
 """
 
-import csv
-
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from sapsmed.accounts.policy import Perm, can
 from sapsmed.core.regional import Method
-from sapsmed.core.tables import write_rows_xlsx
+from sapsmed.core.tables import CsvDictWriter, write_rows_xlsx
 from sapsmed.kpis import charts, selectors
 
 EXPORT_COLUMNS = ("kpi", "kpi_name", "unit", "state", "state_name", "year", "value", "se", "ci_low", "ci_high",
@@ -92,7 +90,7 @@ def export_csv(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="sapsmed-kpi-observations.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with the byte-order mark
-    writer = csv.DictWriter(response, fieldnames=EXPORT_COLUMNS)
+    writer = CsvDictWriter(response, fieldnames=EXPORT_COLUMNS)  # a note such as "=1+2" stays text in Excel
     writer.writeheader()
     for row in _export_rows(request):
         writer.writerow(row)

@@ -1,16 +1,21 @@
-"""Import pages: upload, preview (every error, or every change), confirm or cancel, marked workbook, template."""
+"""Import pages: upload, preview (the first errors and every error counted, or the changes), confirm or cancel,
+marked workbook or list of errors, template.
 
-import csv
+Pages never load an import's stored file: the recent-imports list reads a few narrow columns and the
+problem count kept in the summary, and the preview defers the file (only the downloads read it).
+"""
+
 import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models.fields.json import KT
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from sapsmed.accounts.decorators import require
 from sapsmed.accounts.policy import Perm, grants_of
-from sapsmed.core.tables import CellError, mark_errors, write_template
+from sapsmed.core.tables import CellError, CsvWriter, NotMarkable, mark_errors, write_template
 from sapsmed.kpis import import_services
 from sapsmed.kpis.forms import ImportForm
 from sapsmed.kpis.importing import long_sheet
@@ -18,11 +23,12 @@ from sapsmed.kpis.models import ImportStatus, Kpi, ObservationImport
 from sapsmed.plan.models import MemberState
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ERRORS_SHOWN = 200  # problems listed on the preview; the download lists every problem kept
 
 
 def _batch_for(request, pk: int) -> ObservationImport:
     """An import belongs to whoever uploaded it; the Secretariat sees all."""
-    batch = get_object_or_404(ObservationImport.objects.select_related("created_by"), pk=pk)
+    batch = get_object_or_404(ObservationImport.objects.select_related("created_by").defer("content"), pk=pk)
     if batch.created_by_id != request.user.pk and not grants_of(request.user).is_secretariat:
         raise PermissionDenied("This import belongs to another user.")
     return batch
@@ -36,7 +42,8 @@ def import_upload(request):
         batch = import_services.import_prepare(content=upload.read(), file_name=upload.name,
                                                reason=form.cleaned_data["reason"], user=request.user)
         return redirect("kpis:import_preview", pk=batch.pk)
-    recent = ObservationImport.objects.filter(created_by=request.user).exclude(kind="shipped")[:10]
+    recent = (ObservationImport.objects.filter(created_by=request.user).exclude(kind="shipped")
+              .only("pk", "file_name", "status", "created_at").annotate(problems=KT("summary__error_total"))[:10])
     return render(request, "kpis/import_upload.html", {"form": form, "recent": recent})
 
 
@@ -57,8 +64,11 @@ def import_preview(request, pk: int):
         messages.success(request, f"Import committed: {written.get('new', 0)} new values, "
                                   f"{written.get('correction', 0)} corrected or re-sourced.")
         return redirect("kpis:import_preview", pk=batch.pk)
+    errors = batch.errors
+    total = batch.summary.get("error_total") or len(errors)
     return render(request, "kpis/import_preview.html", {
-        "batch": batch, "summary": batch.summary, "errors": batch.errors, "is_xlsx": _markable(batch),
+        "batch": batch, "summary": batch.summary, "errors": errors[:ERRORS_SHOWN], "error_total": total,
+        "error_kinds": batch.summary.get("error_kinds") or [], "is_xlsx": _markable(batch),
         "may_commit": batch.status == ImportStatus.PREVIEWED,
     })
 
@@ -77,17 +87,21 @@ def _cell_errors(batch: ObservationImport) -> list[CellError]:
 
 @require(Perm.KPI_EDIT)
 def import_errors(request, pk: int):
-    """The user's own workbook with the bad cells marked, or for a CSV upload the list of problems as CSV."""
+    """The user's own workbook with the bad cells marked, or the list of problems as CSV (a CSV upload, or ?as=csv)."""
     batch = _batch_for(request, pk)
-    if not batch.errors or not batch.content:
+    if not batch.errors:
         raise Http404("This import has no errors to download.")
     stem = batch.file_name.rsplit(".", 1)[0]
-    if _markable(batch):
-        response = HttpResponse(mark_errors(bytes(batch.content), _cell_errors(batch)), content_type=XLSX)
+    if _markable(batch) and request.GET.get("as") != "csv" and batch.content:
+        try:
+            marked = mark_errors(bytes(batch.content), _cell_errors(batch))
+        except NotMarkable as error:  # e.g. an XML entity expansion the table reader never needed to parse
+            return HttpResponse(f"{batch.file_name}: {error}", status=404, content_type="text/plain; charset=utf-8")
+        response = HttpResponse(marked, content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="{stem}-errors.xlsx"'
         return response
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = CsvWriter(out)
     writer.writerow(["file", "sheet", "row", "column", "value", "problem"])
     for e in batch.errors:
         writer.writerow([e["file"], e["sheet"] or "", e["row"] or "", e["column"] or "", e["value"], e["message"]])

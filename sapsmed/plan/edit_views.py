@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from sapsmed.accounts.decorators import require
 from sapsmed.accounts.policy import Perm
 from sapsmed.core.roadmap_fields import normalise_terms, present_diff
-from sapsmed.core.tables import mark_errors
+from sapsmed.core.tables import NotMarkable, mark_errors
 from sapsmed.plan import roadmap_selectors as selectors
 from sapsmed.plan.models import ActionLineVersion
 from sapsmed.plan.roadmap_check import check_workbook
@@ -28,6 +28,7 @@ from sapsmed.plan.roadmap_services import (
 from sapsmed.plan.roadmap_views import XLSX
 
 MAX_UPLOAD = 10 * 1024 * 1024
+ERRORS_SHOWN = 200  # problems listed on a preview; all of them are counted by kind above the list
 
 
 def _refused(request, error: RoadmapRefused) -> None:
@@ -120,7 +121,8 @@ def import_upload(request):
 
 
 def _own_upload(request, pk: int) -> RoadmapImport:
-    return get_object_or_404(RoadmapImport.objects.select_related("plan_version"), pk=pk)
+    # The stored workbook is read only when it is checked again (a preview to confirm, a marked copy).
+    return get_object_or_404(RoadmapImport.objects.select_related("plan_version").defer("content"), pk=pk)
 
 
 @require(Perm.EDIT_PLAN)
@@ -134,15 +136,23 @@ def import_preview(request, pk: int):
             return redirect("roadmap_import_preview", upload.pk)
         messages.success(request, f"Imported: {written} action line{'s' if written != 1 else ''} written.")
         return redirect("roadmap")
-    found = selectors.lookups()
-    result = check_workbook(bytes(upload.content), upload.filename, lookups=found,
-                            current=selectors.version_snapshot(upload.plan_version))
-    changes = None
-    if result.ok:
-        titles = {code: terms["title"] for code, terms in result.new_terms.items()}
-        changes = present_diff(result.diff, titles, found.names())
-    return render(request, "plan/roadmap/import_preview.html",
-                  {"upload": upload, "result": result, "changes": changes, "statuses": ImportStatus})
+    context = {"upload": upload, "statuses": ImportStatus, "changes": None, "result": None}
+    stored = upload.summary.get("problems")
+    if upload.status == ImportStatus.INVALID and stored is not None:
+        # A refused upload is shown from the problems kept when it was checked; it is never read again.
+        problems, total, kinds = stored, upload.summary["error_total"], upload.summary["error_kinds"]
+    else:
+        found = selectors.lookups()
+        result = check_workbook(bytes(upload.content), upload.filename, lookups=found,
+                                current=selectors.version_snapshot(upload.plan_version))
+        problems, total = result.errors, sum(k.count for k in result.kinds)
+        kinds = [{"column": k.column, "example": k.example, "count": k.count} for k in result.kinds]
+        context["result"] = result
+        if result.ok:
+            titles = {code: terms["title"] for code, terms in result.new_terms.items()}
+            context["changes"] = present_diff(result.diff, titles, found.names())
+    context.update(refused=bool(problems), problems=problems[:ERRORS_SHOWN], error_total=total, error_kinds=kinds)
+    return render(request, "plan/roadmap/import_preview.html", context)
 
 
 @require(Perm.EDIT_PLAN)
@@ -156,9 +166,8 @@ def import_marked(request, pk: int):
                             "why.", status=404, content_type="text/plain")
     try:
         data = mark_errors(bytes(upload.content), result.errors)
-    except ValueError:
-        return HttpResponse("Only an .xlsx workbook can be marked; this upload is not one.", status=404,
-                            content_type="text/plain")
+    except NotMarkable as error:  # not an .xlsx, or XML (such as an entity expansion) openpyxl stops at
+        return HttpResponse(f"{upload.filename}: {error}", status=404, content_type="text/plain; charset=utf-8")
     response = HttpResponse(data, content_type=XLSX)
     stem = re.sub(r"[^\w.-]", "_", upload.filename.rsplit(".", 1)[0])
     response["Content-Disposition"] = f'attachment; filename="{stem}-with-errors.xlsx"'

@@ -14,11 +14,15 @@ from dataclasses import dataclass, field
 from sapsmed.core import roadmap_fields as rf
 from sapsmed.core.plan_diff import PlanDiff, diff_plans, same_value
 from sapsmed.core.roadmap_rules import check_identity, check_terms, sequence_errors, sequence_warnings
-from sapsmed.core.tables import CellError, Issue, read_table
+from sapsmed.core.tables import CellError, ErrorKind, Issue, RowCap, read_table
 from sapsmed.plan.roadmap_selectors import Lookups
 from sapsmed.plan.roadmap_workbook import roadmap_sheet, terms_from_record
 
 Problem = tuple[str, str]
+# The roadmap holds about 300 action lines; a workbook of more than 5,000 rows is not a roadmap and is refused
+# before its cells are read. Past MAX_ERRORS, problems are counted by kind but not listed.
+ROW_CAP = RowCap(5_000, "a roadmap import")
+MAX_ERRORS = 1_000
 
 
 def unknown_references(terms: Mapping, lookups: Lookups) -> list[Problem]:
@@ -68,6 +72,7 @@ class WorkbookCheck:
     """What an uploaded workbook would do to the version, or why it cannot be applied."""
 
     errors: list[CellError]
+    kinds: tuple[ErrorKind, ...] = ()  # every problem counted by kind, those beyond MAX_ERRORS too
     new_terms: dict[str, dict] = field(default_factory=dict)  # only the lines that would be written
     identity: dict[str, tuple[str, str]] = field(default_factory=dict)
     diff: PlanDiff | None = None
@@ -111,9 +116,10 @@ def check_workbook(content: bytes, filename: str, *, lookups: Lookups, current: 
                 yield Issue(issue.message, row=row, column="Predecessors")
 
     result = read_table(content, filename=filename, schema=roadmap_sheet(lookups),
-                        row_checks=[row_check], table_checks=[table_check])
+                        row_checks=[row_check], table_checks=[table_check], max_rows=ROW_CAP,
+                        max_errors=MAX_ERRORS)
     if not result.ok:
-        return WorkbookCheck(result.errors)
+        return WorkbookCheck(result.errors, result.kinds)
     new_terms = {row["Code"]: terms_from_record(row) for row in result.rows}
     identity = {row["Code"]: (row["Goal"], row["Action"]) for row in result.rows}
     proposed = {**current, **new_terms}
@@ -121,7 +127,7 @@ def check_workbook(content: bytes, filename: str, *, lookups: Lookups, current: 
     changed = {c: t for c, t in new_terms.items() if c not in current or not same_terms(current[c], t)}
     diff = diff_plans({c: current[c] for c in new_terms if c in current}, new_terms)
     before = {code: current.get(code) for code in changed}
-    return WorkbookCheck([], changed, identity, diff, len(set(current) - set(new_terms)), warnings, before)
+    return WorkbookCheck([], (), changed, identity, diff, len(set(current) - set(new_terms)), warnings, before)
 
 
 def same_terms(before: Mapping, after: Mapping) -> bool:

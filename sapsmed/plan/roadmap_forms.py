@@ -10,9 +10,19 @@ import re
 from collections.abc import Mapping
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 
+from sapsmed.accounts.bounds import bound_fields
 from sapsmed.core import roadmap_fields as rf
-from sapsmed.plan.models import CONFIDENCE_CHOICES, Action, FundingSource, ImplementationLevel, RequiredTime
+from sapsmed.core.bounds import Bounds, bounds_of
+from sapsmed.plan.models import (
+    CONFIDENCE_CHOICES,
+    Action,
+    ActionLineVersion,
+    FundingSource,
+    ImplementationLevel,
+    RequiredTime,
+)
 from sapsmed.plan.roadmap_check import check_line
 from sapsmed.plan.roadmap_selectors import Lookups
 
@@ -26,6 +36,22 @@ _FORM_HELP = {"lead_states": "", "proponent_states": "", "types_of_measure": "",
               "implementation_level": "", "pathway": "", "funding_source": "",
               "proponent_organisations": "Dialogue partners and donors are added as organisations in the admin.",
               "predecessors": "Codes of the lines that must come first, such as B-2-1.2; separate several with ;"}
+
+
+def _text_bounds(form: forms.Form, model=ActionLineVersion) -> None:
+    """Every text box holds what the model field it fills can store (core.bounds: its length, no control
+    characters), as the workbook's cells do; a box that fills no text field (a reason, a list of codes) holds
+    plain text."""
+    bounds = {}
+    for name, field in form.fields.items():
+        if type(field) is forms.CharField:
+            try:
+                stored = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                stored = None
+            text = stored is not None and stored.get_internal_type() in ("CharField", "TextField")
+            bounds[name] = bounds_of(stored) if text else Bounds("text", max_length=field.max_length)
+    bound_fields(form.fields, bounds)
 
 
 def _blank(choices) -> list:
@@ -52,6 +78,7 @@ class LineTermsForm(forms.Form):
             self.fields["reason"] = forms.CharField(
                 widget=forms.Textarea(attrs={"rows": 2}),
                 help_text="Why, for the change history (e.g. 'Appendix B line from the endorsed plan').")
+        _text_bounds(self)
 
     def _field(self, field: rf.TermField) -> forms.Field:
         lk = self.lookups
@@ -140,6 +167,11 @@ class AmendmentForm(forms.Form):
     decision_reference = forms.CharField(max_length=200,
                                          help_text="Where it was decided, e.g. 'ACCMSME meeting, 12 March 2021'.")
     decided_on = forms.DateField(required=False, help_text="Date of the decision, as 2021-03-12.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _text_bounds(self)
+        bound_fields(self.fields, {"decided_on": Bounds("date")})
 
 
 class RetimeForm(forms.Form):

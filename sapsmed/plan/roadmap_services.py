@@ -188,9 +188,20 @@ def roadmap_import_upload(*, user, filename: str, content: bytes) -> tuple[Roadm
         plan_version=version, filename=filename[:255], content=content, uploaded_by=user,
         status=ImportStatus.PREVIEWED if result.ok else ImportStatus.INVALID,
         preview_fingerprint=result.fingerprint if result.ok else "",
-        summary={"errors": len(result.errors), "changes": len(result.new_terms)},
+        summary={"errors": len(result.errors), "changes": len(result.new_terms), **_refusal(result)},
     )
     return upload, result
+
+
+def _refusal(result) -> dict:
+    """A refused workbook's problems (at most the check's MAX_ERRORS) and their counts by kind, kept so its
+    preview is shown from them: a refused upload can never be committed, so it is never checked again."""
+    if result.ok:
+        return {}
+    return {"problems": [{"sheet": e.sheet, "row": e.row, "column": e.column, "value": e.value, "message": e.message}
+                         for e in result.errors],
+            "error_total": sum(k.count for k in result.kinds),
+            "error_kinds": [{"column": k.column, "example": k.example, "count": k.count} for k in result.kinds]}
 
 
 @transaction.atomic

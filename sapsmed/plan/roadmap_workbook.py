@@ -15,8 +15,9 @@ from openpyxl import load_workbook
 from openpyxl.styles import Font, PatternFill
 
 from sapsmed.core import roadmap_fields as rf
+from sapsmed.core.bounds import bounds_of
 from sapsmed.core.roadmap_rules import line_years
-from sapsmed.core.tables import Column, Sheet, write_template
+from sapsmed.core.tables import Column, Sheet, put_cell, write_template
 from sapsmed.plan.models import (
     CONFIDENCE_CHOICES,
     ActionLineVersion,
@@ -28,7 +29,9 @@ from sapsmed.plan.roadmap_selectors import Lookups
 
 SHEET = "Action lines"
 IDENTITY = (
-    Column("Code", "code", pattern=rf.CODE_PATTERN, help="The stable code of the action line, such as B-2-1.3."),
+    # Read as the plan writes it (B-2-1.07 is B-2-1.7), so two spellings of one line are one key, refused twice.
+    Column("Code", "code", pattern=rf.CODE_PATTERN, normalise=rf.normal_code,
+           help="The stable code of the action line, such as B-2-1.3."),
     Column("Goal", "code", help="The strategic goal's letter, A to E."),
     Column("Action", "code", help="The action's code, such as B-2-1."),
 )
@@ -48,11 +51,6 @@ def _choices(field: rf.TermField, lookups: Lookups) -> tuple[str, ...] | None:
     return tuple(values) if values else None
 
 
-def _largest_amount(name: str) -> Decimal:
-    stored = ActionLineVersion._meta.get_field(name)
-    return Decimal(10) ** (stored.max_digits - stored.decimal_places) - Decimal(1).scaleb(-stored.decimal_places)
-
-
 def _column(field: rf.TermField, lookups: Lookups) -> Column:
     choices = _choices(field, lookups)
     common = {"required": field.required, "help": field.help}
@@ -60,13 +58,16 @@ def _column(field: rf.TermField, lookups: Lookups) -> Column:
         case "year":
             return Column(field.label, "year", min=lookups.first_year, max=lookups.last_year, **common)
         case "amount":
-            # The stored column's size bounds the cell, so a typo such as 1E+20 is named on its cell, not at commit.
-            return Column(field.label, "decimal", min=0, max=_largest_amount(field.name), **common)
+            # The stored column's bounds (sapsmed.core.bounds) apply to the cell, so a typo such as 1E+20 is named
+            # on its cell, not at commit.
+            return Column(field.label, "decimal", bounds=bounds_of(ActionLineVersion._meta.get_field(field.name),
+                                                                  min=0), **common)
         case "boolean":
             return Column(field.label, "boolean", **common)
         case "list":
-            pattern = rf.CODE_PATTERN if field.name == "predecessors" else None
-            return Column(field.label, "list", choices=choices, pattern=pattern, **common)
+            codes = field.name == "predecessors"
+            return Column(field.label, "list", choices=choices, pattern=rf.CODE_PATTERN if codes else None,
+                          normalise=rf.normal_code if codes else None, **common)
         case "choice":
             return Column(field.label, "text", choices=choices, **common)
     # A text term stored in a bounded column (appendix, currency, time frame) is bounded in the sheet too.
@@ -124,18 +125,19 @@ def _with_timeline(data: bytes, rows: list, lookups: Lookups, title: str) -> byt
     book = load_workbook(io.BytesIO(data))
     sheet = book.create_sheet("Timeline")
     years = list(range(lookups.first_year, lookups.last_year + 1))
-    sheet.cell(1, 1, title).font = Font(bold=True, size=13)
+    # put_cell: a title such as "=SUM(A1)" stays text and control characters are dropped (sapsmed.core.tables).
+    put_cell(sheet, 1, 1, title).font = Font(bold=True, size=13)
     headers = ["Code", "Action line", "Required time", *years]
     for index, header in enumerate(headers, start=1):
-        sheet.cell(3, index, header).font = _BOLD
+        put_cell(sheet, 3, index, header).font = _BOLD
     for offset, (code, _goal, _action, terms) in enumerate(rows, start=4):
-        sheet.cell(offset, 1, code)
-        sheet.cell(offset, 2, terms["title"])
-        sheet.cell(offset, 3, terms["required_time"] or "not stated")
+        put_cell(sheet, offset, 1, code)
+        put_cell(sheet, offset, 2, terms["title"])
+        put_cell(sheet, offset, 3, terms["required_time"] or "not stated")
         span = line_years(terms)
         for index, year in enumerate(years, start=4):
             if span and span[0] <= year <= span[1]:
-                cell = sheet.cell(offset, index, "target" if year == terms["target_year"] else None)
+                cell = put_cell(sheet, offset, index, "target" if year == terms["target_year"] else None)
                 cell.fill = _BAR
                 cell.font = Font(color="FFFFFFFF", size=8)
     sheet.column_dimensions["A"].width = 12

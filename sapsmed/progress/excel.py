@@ -18,12 +18,22 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font
 from python_calamine import CalamineWorkbook
 
-from sapsmed.core.tables import Column, Issue, Sheet, read_table, what_to_enter, write_template
+from sapsmed.core.tables import (
+    Column,
+    ErrorKind,
+    Issue,
+    RowCap,
+    Sheet,
+    put_cell,
+    read_table,
+    what_to_enter,
+    write_template,
+)
 from sapsmed.core.tables.schema import CellError
 from sapsmed.plan.models import ActionLine, MemberState
 from sapsmed.progress import rules, selectors, services
 from sapsmed.progress.access import may_edit
-from sapsmed.progress.models import LineStatus, ProgressReport, ReportingRound
+from sapsmed.progress.models import MILESTONE_BOUNDS, REPORT_BOUNDS, LineStatus, ProgressReport, ReportingRound
 
 STATUS_BY_LABEL = {label: value for value, label in LineStatus.choices}
 LABEL_BY_STATUS = {value: label for value, label in LineStatus.choices}
@@ -38,31 +48,40 @@ FIELD_OF = {
 }
 COLUMN_OF = {field: column for column, field in FIELD_OF.items()}
 
+_B = REPORT_BOUNDS  # each column holds what its report field can store, as the form and the API check it
 REPORTS = Sheet("Reports", (
     Column("Action line", "code", help="Keep as downloaded."),
     Column("State", "code", help="ISO3 code of the reporting state; keep as downloaded."),
     Column("Title", "text", required=False, help="For reading only; not imported."),
-    Column("Revision", "integer", required=False, min=0,
+    Column("Revision", "integer", required=False, min=0, max=2**31 - 1,
            help="Keep as downloaded: it shows whether someone changed the report since."),
     Column("Status", "text", required=False, choices=tuple(STATUS_BY_LABEL)),
-    Column("% complete", "percentage", required=False),
-    Column("Planned start", "date", required=False), Column("Planned end", "date", required=False),
-    Column("Actual start", "date", required=False), Column("Actual end", "date", required=False),
+    Column("% complete", "percentage", required=False, bounds=_B["percent_complete"]),
+    Column("Planned start", "date", required=False, bounds=_B["planned_start"]),
+    Column("Planned end", "date", required=False, bounds=_B["planned_end"]),
+    Column("Actual start", "date", required=False, bounds=_B["actual_start"]),
+    Column("Actual end", "date", required=False, bounds=_B["actual_end"]),
     Column("Currency", "code", required=False, max_length=3, pattern=r"[A-Za-z]{3}", help="Such as MYR or USD."),
-    Column("Budget planned", "decimal", required=False, min=0),
-    Column("Budget committed", "decimal", required=False, min=0),
-    Column("Budget spent", "decimal", required=False, min=0),
-    Column("Personnel planned", "decimal", required=False, min=0, help="Persons (full-time equivalent)."),
-    Column("Personnel in place", "decimal", required=False, min=0),
-    Column("Output quality (1-5)", "integer", required=False, min=1, max=5, help="1 poor to 5 excellent."),
-    Column("Quality evidence", "text", required=False), Column("Risks and issues", "text", required=False),
-    Column("Next steps", "text", required=False), Column("Narrative", "text", required=False),
+    Column("Budget planned", "decimal", required=False, bounds=_B["budget_planned"]),
+    Column("Budget committed", "decimal", required=False, bounds=_B["budget_committed"]),
+    Column("Budget spent", "decimal", required=False, bounds=_B["budget_spent"]),
+    Column("Personnel planned", "decimal", required=False, bounds=_B["personnel_planned"],
+           help="Persons (full-time equivalent)."),
+    Column("Personnel in place", "decimal", required=False, bounds=_B["personnel_actual"]),
+    Column("Output quality (1-5)", "integer", required=False, bounds=_B["quality_rating"],
+           help="1 poor to 5 excellent."),
+    Column("Quality evidence", "text", required=False, bounds=_B["quality_evidence"]),
+    Column("Risks and issues", "text", required=False, bounds=_B["risks"]),
+    Column("Next steps", "text", required=False, bounds=_B["next_steps"]),
+    Column("Narrative", "text", required=False, bounds=_B["narrative"]),
     Column("Submit", "boolean", required=False, help="yes to submit the report for validation now."),
 ), key=("Action line", "State"))
 
 MILESTONES = Sheet("Milestones", (
-    Column("Action line", "code"), Column("State", "code"), Column("Milestone", "text", max_length=200),
-    Column("Planned", "date", required=False), Column("Reached on", "date", required=False),
+    Column("Action line", "code"), Column("State", "code"),
+    Column("Milestone", "text", bounds=MILESTONE_BOUNDS["name"]),
+    Column("Planned", "date", required=False, bounds=MILESTONE_BOUNDS["planned_on"]),
+    Column("Reached on", "date", required=False, bounds=MILESTONE_BOUNDS["reached_on"]),
 ))
 
 
@@ -130,14 +149,15 @@ def _add_milestones_sheet(content: bytes, rows: list[dict]) -> bytes:
     book = load_workbook(io.BytesIO(content))
     sheet = book.create_sheet(MILESTONES.name, 1)
     for index, column in enumerate(MILESTONES.columns, start=1):
-        cell = sheet.cell(1, index, column.name)
+        cell = put_cell(sheet, 1, index, column.name)
         cell.font = Font(bold=True)
         cell.comment = Comment(f"{what_to_enter(column)}. {'Required' if column.required else 'Optional'}.",
                                "SAPSMED")
         sheet.column_dimensions[cell.column_letter].width = 40 if column.name == "Milestone" else 16
     for r, row in enumerate(rows, start=2):
         for index, column in enumerate(MILESTONES.columns, start=1):
-            sheet.cell(r, index, row.get(column.name)).number_format = (
+            # put_cell: a milestone named "=SUM(A1)" is written as text, so the workbook re-imports as it was.
+            put_cell(sheet, r, index, row.get(column.name), column).number_format = (
                 "yyyy-mm-dd" if column.kind == "date" else "@")
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
@@ -145,11 +165,18 @@ def _add_milestones_sheet(content: bytes, rows: list[dict]) -> bytes:
     return out.getvalue()
 
 
+# A proponent's workbook has a row per action line it reports on (a few dozen; the whole roadmap is about 300)
+# and a few milestones each: a sheet of more than 5,000 rows is refused before its cells are read.
+ROW_CAP = RowCap(5_000, "a report workbook")
+MAX_ERRORS = 500  # per sheet; past it, problems are counted by kind but not listed
+
+
 @dataclass
 class Parsed:
     errors: list[CellError]
     reports: list[dict]
     milestones: dict[tuple[str, str], list[dict]] | None  # None: no Milestones sheet, keep milestones as they are
+    kinds: tuple[ErrorKind, ...] = ()  # every problem of both sheets counted by kind
 
     @property
     def ok(self) -> bool:
@@ -195,8 +222,9 @@ def parse(user, rnd: ReportingRound, content: bytes, filename: str) -> Parsed:
         for field, message in problems:
             yield Issue(message, column=COLUMN_OF.get(field, "Action line"))
 
-    result = read_table(content, filename=filename, schema=REPORTS, row_checks=[check_report], max_errors=500)
-    errors, milestones = list(result.errors), None
+    result = read_table(content, filename=filename, schema=REPORTS, row_checks=[check_report],
+                        max_errors=MAX_ERRORS, max_rows=ROW_CAP)
+    errors, milestones, kinds = list(result.errors), None, result.kinds
     # A file refused as a whole is not opened again to look for its Milestones sheet.
     if not refused_whole(result.errors) and _has_milestones_sheet(content, filename):
         in_sheet = {(r["Action line"], (r["State"] or "").upper()) for r in result.rows}
@@ -210,13 +238,14 @@ def parse(user, rnd: ReportingRound, content: bytes, filename: str) -> Parsed:
                 yield Issue("this action line and state have no row on the Reports sheet", column="Action line")
 
         found = read_table(content, filename=filename, schema=MILESTONES, sheet=MILESTONES.name,
-                           row_checks=[check_milestone], max_errors=500)
+                           row_checks=[check_milestone], max_errors=MAX_ERRORS, max_rows=ROW_CAP)
         errors += found.errors
+        kinds += found.kinds
         milestones = {}
         for r in found.rows:
             milestones.setdefault((r["Action line"], r["State"].upper()), []).append(
                 {"name": r["Milestone"], "planned_on": r["Planned"], "reached_on": r["Reached on"]})
-    return Parsed(errors, result.rows, milestones)
+    return Parsed(errors, result.rows, milestones, kinds)
 
 
 def _values(row: dict) -> dict:

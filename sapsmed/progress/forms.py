@@ -3,15 +3,16 @@
 import re
 
 from django import forms
-from django.core.validators import MinValueValidator
 
+from sapsmed.accounts.bounds import bound_fields, form_field
 from sapsmed.progress import rules
-from sapsmed.progress.models import LineStatus, ProgressReport
+from sapsmed.progress.models import MILESTONE_BOUNDS, REPORT_BOUNDS, LineStatus, ProgressReport
 from sapsmed.progress.services import REPORT_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 3})
-NON_NEGATIVE = ("budget_planned", "budget_committed", "budget_spent", "personnel_planned", "personnel_actual")
+# The currency's length is checked by clean_currency, so that "ringgit" is told to use the ISO code.
+_FORM_BOUNDS = {**REPORT_BOUNDS, "currency": REPORT_BOUNDS["currency"].narrowed(max_length=None)}
 
 
 class ReportForm(forms.ModelForm):
@@ -23,9 +24,7 @@ class ReportForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in NON_NEGATIVE:
-            self.fields[name].validators.append(MinValueValidator(0, message="Cannot be negative."))
-            self.fields[name].widget.attrs["min"] = 0
+        bound_fields(self.fields, _FORM_BOUNDS)  # the same bounds as the workbook's columns and the services
 
     class Meta:
         model = ProgressReport
@@ -43,23 +42,15 @@ class ReportForm(forms.ModelForm):
             raise forms.ValidationError("Use the three-letter ISO code of the currency, such as MYR or USD.")
         return value
 
-    def clean_percent_complete(self):
-        value = self.cleaned_data.get("percent_complete")
-        if value is not None and not 0 <= value <= 100:
-            raise forms.ValidationError("% complete is between 0 and 100.")
-        return value
-
-    def clean_quality_rating(self):
-        value = self.cleaned_data.get("quality_rating")
-        if value is not None and not 1 <= value <= 5:
-            raise forms.ValidationError("Rate output quality from 1 (poor) to 5 (excellent).")
-        return value
-
     def clean(self):
         data = super().clean()
         for field, message in rules.date_order_problems(data):
             self.add_error(field, message)
         return data
+
+    def validate_constraints(self):
+        """Nothing to ask the database: the bounds above hold every check constraint of the table (0-100 %,
+        quality 1-5, nothing negative), and Django would send one query per constraint on every save."""
 
     def add_submission_problems(self, problems) -> None:
         for field, message in problems:
@@ -67,9 +58,9 @@ class ReportForm(forms.ModelForm):
 
 
 class MilestoneForm(forms.Form):
-    name = forms.CharField(max_length=200, required=False, label="Milestone")
-    planned_on = forms.DateField(required=False, widget=DATE, label="Planned")
-    reached_on = forms.DateField(required=False, widget=DATE, label="Reached on")
+    name = form_field(MILESTONE_BOUNDS["name"], required=False, label="Milestone")
+    planned_on = form_field(MILESTONE_BOUNDS["planned_on"], required=False, widget=DATE, label="Planned")
+    reached_on = form_field(MILESTONE_BOUNDS["reached_on"], required=False, widget=DATE, label="Reached on")
 
     def clean(self):
         data = super().clean()

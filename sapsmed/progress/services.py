@@ -22,6 +22,8 @@ from sapsmed.plan.models import ActionLine, MemberState
 from sapsmed.progress import derived, derived_rounds, rules
 from sapsmed.progress.access import may_edit, workflow_roles
 from sapsmed.progress.models import (
+    MILESTONE_BOUNDS,
+    REPORT_BOUNDS,
     Milestone,
     ProgressReport,
     ReportConflict,
@@ -196,7 +198,7 @@ def report_save(*, by, round: ReportingRound, line: ActionLine, state: MemberSta
     block = edit_block_reason(round, line.pk, state.pk)
     if block:
         raise RoundLocked(block)
-    problems = rules.date_order_problems(values)
+    problems = bounds_problems(values, milestones) or rules.date_order_problems(values)
     if problems:
         raise ProgressError(" ".join(text for _, text in problems))
     for attempt in range(2):
@@ -207,6 +209,19 @@ def report_save(*, by, round: ReportingRound, line: ActionLine, state: MemberSta
                 raise
             # Someone created the same report between our read and our insert: now it is an ordinary conflict.
     raise AssertionError("unreachable")
+
+
+def bounds_problems(values: dict, milestones: list[dict]) -> list[tuple[str, str]]:
+    """The last gate of every write path: what the fields cannot store (sapsmed.core.bounds), named by field."""
+    problems = []
+    for name, value in values.items():
+        if name in REPORT_BOUNDS and (problem := REPORT_BOUNDS[name].problem(value)) is not None:
+            problems.append((name, f"{ProgressReport._meta.get_field(name).verbose_name.capitalize()}: {problem}"))
+    for number, milestone in enumerate(milestones, start=1):
+        for name, bounds in MILESTONE_BOUNDS.items():
+            if (problem := bounds.problem(milestone.get(name))) is not None:
+                problems.append(("milestones", f"Milestone {number}, {name.replace('_', ' ')}: {problem}"))
+    return problems
 
 
 def _save_once(by, rnd, line, state, values, milestones, revision, reason) -> ProgressReport:

@@ -2,12 +2,12 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from sapsmed.accounts.policy import Perm, can
-from sapsmed.core.tables import mark_errors
+from sapsmed.core.tables import NotMarkable, mark_errors
 from sapsmed.core.workflow import TransitionRefused
 from sapsmed.progress import excel, selectors
 from sapsmed.progress.access import deny
@@ -17,6 +17,14 @@ from sapsmed.progress.services import ProgressError
 from sapsmed.progress.views_rounds import _xlsx
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+ERRORS_SHOWN = 200  # problems listed on the page; all of them are counted by kind, the marked copy has them all
+
+
+def _problems(parsed) -> dict:
+    """The first problems to list and every problem counted by kind, for the upload page."""
+    kinds = [{"column": k.column, "example": k.example, "count": k.count} for k in parsed.kinds]
+    return {"errors": parsed.errors[:ERRORS_SHOWN], "error_kinds": kinds,
+            "error_total": sum(k["count"] for k in kinds) or len(parsed.errors)}
 
 
 def _proponent_round(request, name: str):
@@ -53,7 +61,7 @@ def workbook_upload(request, name: str):
                                            content=upload.read())
     parsed = excel.parse(request.user, rnd, bytes(stored.content), stored.filename)
     if not parsed.ok:
-        ctx.update(upload=stored, errors=parsed.errors,
+        ctx.update(upload=stored, **_problems(parsed),
                    marked=stored.filename.lower().endswith(".xlsx") and not excel.refused_whole(parsed.errors))
         return render(request, "progress/workbook_upload.html", ctx, status=400)
     return redirect("progress:upload_preview", stored.pk)
@@ -78,7 +86,7 @@ def upload_preview(request, pk):
     ctx = {"round": rnd, "upload": upload, "parsed": parsed, "has_demo": rnd.is_demo, "preview": excel.preview(parsed),
            "form": WorkbookUploadForm(), "slots": excel.slots(request.user, rnd)}
     if not parsed.ok:
-        ctx.update(errors=parsed.errors,
+        ctx.update(**_problems(parsed),
                    marked=upload.filename.lower().endswith(".xlsx") and not excel.refused_whole(parsed.errors))
         messages.error(request, "The reports changed since the preview; nothing was saved.")
         return render(request, "progress/workbook_upload.html", ctx, status=400)
@@ -104,6 +112,9 @@ def upload_marked(request, pk):
     parsed = excel.parse(request.user, upload.round, bytes(upload.content), upload.filename)
     if excel.refused_whole(parsed.errors):
         raise Http404("This file was refused as a whole, so it has no cells to mark; the upload page says why.")
-    content = mark_errors(bytes(upload.content), parsed.errors)
+    try:
+        content = mark_errors(bytes(upload.content), parsed.errors)
+    except NotMarkable as error:  # e.g. an XML entity expansion the table reader never needed to parse
+        return HttpResponse(f"{upload.filename}: {error}", status=404, content_type="text/plain; charset=utf-8")
     stem = upload.filename.rsplit(".", 1)[0]
     return _xlsx(content, f"{stem}-problems-marked.xlsx")

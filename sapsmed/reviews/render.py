@@ -13,6 +13,9 @@ from django.template.loader import render_to_string
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from sapsmed.core.tables import append_row
+from sapsmed.core.tables.safe_text import excel_text
+
 DEMO_NOTE = "DEMONSTRATION DATA: synthetic progress reports, not real ones."
 SYNTHETIC_NOTE = "SYNTHETIC DATA: generated survey microdata, not real responses."
 # Rows (plus paragraphs) up to which a section without charts shares a page with the next.
@@ -71,7 +74,7 @@ def render_pdf(content: dict) -> bytes:
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
-    base = re.sub(r"[\[\]\:\*\?\/\\]", " ", title)[:28].strip() or "Table"
+    base = re.sub(r"[\[\]\:\*\?\/\\]", " ", excel_text(title))[:28].strip() or "Table"
     name, n = base, 2
     while name.lower() in used:
         name, n = f"{base[:25]} {n}", n + 1
@@ -80,6 +83,7 @@ def _sheet_name(title: str, used: set[str]) -> str:
 
 
 def render_xlsx(content: dict) -> bytes:
+    """Every row goes through append_row: text from reports and KPIs stays text, never a formula."""
     wb = Workbook()
     about = wb.active
     about.title = "About"
@@ -92,27 +96,25 @@ def render_xlsx(content: dict) -> bytes:
     if meta.get("synthetic"):
         rows.append(["Note", SYNTHETIC_NOTE])
     for r in rows:
-        about.append(r)
+        append_row(about, r)
     about.column_dimensions["A"].width, about.column_dimensions["B"].width = 16, 90
     used = {"about"}
     bold, head = Font(bold=True), PatternFill("solid", fgColor="EEF1F6")
     for s in content["sections"]:
         for t in s["tables"]:
             ws = wb.create_sheet(_sheet_name(t["title"], used))
-            ws.append([f"{s['title']} — {t['title']}"])
-            ws["A1"].font = bold
+            append_row(ws, [f"{s['title']} — {t['title']}"])[0].font = bold
             if s.get("demo"):
-                ws.append([DEMO_NOTE])
+                append_row(ws, [DEMO_NOTE])
             if s.get("synthetic"):
-                ws.append([SYNTHETIC_NOTE])
-            ws.append(t["columns"])
-            for cell in ws[ws.max_row]:
+                append_row(ws, [SYNTHETIC_NOTE])
+            for cell in append_row(ws, t["columns"]):
                 cell.font, cell.fill = bold, head
             for row in t["rows"]:
-                ws.append([str(v) if isinstance(v, list | dict) else v for v in row])
+                append_row(ws, [str(v) if isinstance(v, list | dict) else v for v in row])
             if t.get("note"):
                 ws.append([])
-                ws.append([t["note"]])
+                append_row(ws, [t["note"]])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -11,10 +11,10 @@ Rules, in words:
   statistical partner can load the data without asking what a column means.
 """
 
-import csv
 import io
 from xml.sax.saxutils import escape
 
+from sapsmed.core.tables import CsvWriter
 from sapsmed.kpis.models import Kpi, Observation
 from sapsmed.plan.models import MemberState
 
@@ -37,7 +37,7 @@ def _num(value) -> str:
 def sdmx_csv() -> str:
     rows = Observation.objects.select_related("kpi", "state").order_by("kpi__order", "state__iso3", "year")
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = CsvWriter(buf, lineterminator="\n")  # a source such as "=1+2" stays text in a spreadsheet
     writer.writerow(COLUMNS)
     for o in rows.iterator(chunk_size=2000):
         writer.writerow([DATAFLOW, o.state.iso3, o.kpi.code, o.year, _num(o.value), o.kpi.unit, obs_status(o),

@@ -1,6 +1,5 @@
 """Published KPI scorecard editions: publish, read without login, download, withdraw."""
 
-import csv
 from decimal import Decimal
 
 from django.contrib import messages
@@ -11,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from sapsmed.accounts.decorators import require
 from sapsmed.accounts.policy import Perm, can
-from sapsmed.core.tables import write_rows_xlsx
+from sapsmed.core.tables import CsvDictWriter, write_rows_xlsx
 from sapsmed.reviews import selectors, services
 from sapsmed.reviews.edition import EXPORT_COLUMNS, export_rows
 from sapsmed.reviews.forms import ScorecardPublishForm
@@ -57,7 +56,7 @@ def scorecard_edition_csv(request, pk: int):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(edition, "csv")}"'
     response.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with the byte-order mark
-    writer = csv.DictWriter(response, fieldnames=EXPORT_COLUMNS)
+    writer = CsvDictWriter(response, fieldnames=EXPORT_COLUMNS)
     writer.writeheader()
     writer.writerows(export_rows(edition))
     return response

@@ -7,11 +7,10 @@ a run using the harmonised size band carries its label on every row that uses it
 
 from __future__ import annotations
 
-import csv
 import io
 
 from sapsmed.core.survey.synthetic import LABEL as SYNTHETIC_LABEL
-from sapsmed.core.tables import write_rows_xlsx
+from sapsmed.core.tables import CsvWriter, write_rows_xlsx
 from sapsmed.surveys.sizing import HARMONISED
 
 FIELDS = ("statistic", "variable", "estimate", "se", "ci_low", "ci_high", "deff", "n")
@@ -36,19 +35,14 @@ def _records(ctx: dict, registry_label: str | None):
         yield record
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    return repr(value) if isinstance(value, float) else str(value)
-
-
 def run_csv(ctx: dict, registry_label: str | None) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # csv writes a float as its repr; CsvWriter keeps numbers and makes a domain such as "=1+2" safe text.
+    writer = CsvWriter(out, lineterminator="\n")
     header = _header(ctx)
     writer.writerow(header)
     for record in _records(ctx, registry_label):
-        writer.writerow([_text(record.get(h)) for h in header])
+        writer.writerow([record.get(h) for h in header])
     return out.getvalue()
 
 

@@ -82,6 +82,17 @@ def dataset_upload_start(*, survey: Survey, uploaded, user) -> Job:
     return job
 
 
+# A header-only file, or one respondent's answers, would be stored as a dataset no estimate can be made from:
+# a mean needs answers and its margin of error at least two of them.
+MIN_RESPONDENTS = 2
+_TOO_FEW = {
+    0: "the file has a header row but no data rows, so there is nothing to estimate from; upload the file with "
+       "the respondents' answers.",
+    1: "the file holds the answers of a single respondent; an estimate and its margin of error need at least two "
+       "respondents (and two sampling units in each stratum), so upload the whole microdata file.",
+}
+
+
 def dataset_checks(path: Path, survey: Survey) -> list[DataError]:
     """Every problem of a Parquet file against the survey's design and declared columns."""
     from sapsmed.core.survey import statistics
@@ -90,6 +101,9 @@ def dataset_checks(path: Path, survey: Survey) -> list[DataError]:
                          survey.capital_column) if c]
     domains = [c for c in (survey.state_column, survey.sector_column, survey.owner_sex_column) if c]
     con = connect(path)
+    respondents, = con.execute(f"SELECT COUNT(*) FROM {SOURCE_VIEW}").fetchone()  # noqa: S608
+    if respondents < MIN_RESPONDENTS:  # nothing else to check: no estimate could ever be made from it
+        return [DataError(None, _TOO_FEW[respondents])]
     errors = validate(path, design_of(survey), statistics(means=list(dict.fromkeys(sizes))),
                       list(dict.fromkeys(domains)), con=con)
     names = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {SOURCE_VIEW}").fetchall()}  # noqa: S608
@@ -125,7 +139,7 @@ def dataset_store(*, job_id: str, survey_id: int, token: str, name: str, user_id
     try:
         survey = Survey.objects.prefetch_related("states").get(pk=survey_id)
         job_progress(job, 10, f"Converting {name} to Parquet")
-        to_parquet(source, staged, name)
+        to_parquet(source, staged, name, max_rows=settings.SURVEY_MAX_ROWS)
         job_progress(job, 50, f"Checking {name} against the survey design")
         raise_if(dataset_checks(staged, survey))
         rows, columns, synthetic = describe(staged)

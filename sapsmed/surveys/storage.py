@@ -10,6 +10,9 @@ Rules:
 - The content must match the name (a .csv is text, an .xlsx a zip archive), and a workbook whose zip would
   expand far beyond its size (a decompression bomb) is refused before it is opened.
 - A file that cannot be read is a StorageError saying so in words, naming the file.
+- Rows are capped (`max_rows`, the setting SURVEY_MAX_ROWS) and counted before any reader builds them: a
+  CSV's lines in chunks, a workbook's rows on its sheet's XML, a Parquet file's from its footer. A workbook
+  takes at most EXCEL_MAX_ROWS, since its reader holds the whole sheet in memory; CSV and Parquet are streamed.
 - The stored file is described by its row count, its columns and types, and its SHA-256; it is
   synthetic when its Parquet metadata says so or when it has a `synthetic` column holding true.
 """
@@ -30,6 +33,7 @@ EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 PARQUET_SUFFIXES = (".parquet", ".pq")
 ACCEPTED = CSV_SUFFIXES + EXCEL_SUFFIXES + PARQUET_SUFFIXES
 _CHUNK = 1024 * 1024
+EXCEL_MAX_ROWS = 200_000
 
 
 class StorageError(ValueError):
@@ -144,11 +148,55 @@ def check_content(source: Path, name: str) -> None:
             raise StorageError(f"{name}: {problem.args[0]}") from None
 
 
-def to_parquet(source: Path, target: Path, name: str) -> None:
+def _rows_before_reading(source: Path, name: str, kind: str) -> int | None:
+    """The rows of the file (a header line included), counted without building them; None when unknown."""
+    if kind == "csv":
+        lines, last = 0, b"\n"
+        with source.open("rb") as fh:
+            while block := fh.read(_CHUNK):
+                lines, last = lines + block.count(b"\n"), block[-1:]
+        return lines + (last != b"\n")
+    if kind == "parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            return pq.read_metadata(source).num_rows + 1  # and the header a CSV of it would have
+        except Exception:  # noqa: BLE001 - _check_parquet says in words that the file is not Parquet
+            return None
+    if Path(name).suffix.lower() in (".xlsx", ".xlsm"):
+        from python_calamine import CalamineWorkbook
+
+        from sapsmed.core.tables.limits import xlsx_sheet_rows
+
+        try:
+            first = CalamineWorkbook.from_path(str(source)).sheet_names[0]
+        except Exception:  # noqa: BLE001 - _excel_to_csv says in words why the workbook cannot be read
+            return None
+        return xlsx_sheet_rows(source, first, stop_above=EXCEL_MAX_ROWS)
+    return None
+
+
+def check_rows(source: Path, name: str, max_rows: int | None) -> None:
+    """Refuse a file of more rows than a survey upload takes, before it is converted."""
+    from sapsmed.core.tables.limits import too_many_rows
+
+    kind = kind_of(name)
+    rows = _rows_before_reading(source, name, kind)
+    if rows is None:
+        return
+    if kind == "excel" and rows > EXCEL_MAX_ROWS:
+        raise StorageError(f"{name}: {too_many_rows(rows, EXCEL_MAX_ROWS, 'a survey workbook')} Larger surveys "
+                           "are uploaded as CSV or Parquet, which are read in a stream.")
+    if max_rows is not None and rows > max_rows:
+        raise StorageError(f"{name}: {too_many_rows(rows, max_rows, 'a survey upload')}")
+
+
+def to_parquet(source: Path, target: Path, name: str, max_rows: int | None = None) -> None:
     """Convert the uploaded file at `source` (originally called `name`) to Parquet at `target`."""
     target.parent.mkdir(parents=True, exist_ok=True)
     kind = kind_of(name)
     check_content(source, name)
+    check_rows(source, name, max_rows)
     if kind == "parquet":
         _check_parquet(source, target, name)
     elif kind == "csv":

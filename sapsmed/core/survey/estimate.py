@@ -24,7 +24,6 @@ Method:
 
 from __future__ import annotations
 
-import csv
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -42,6 +41,7 @@ from sapsmed.core.survey.variance import (
     psu_variance,
     row_variance,
 )
+from sapsmed.core.tables.safe_text import CsvWriter
 
 if TYPE_CHECKING:
     import duckdb
@@ -287,15 +287,10 @@ CSV_FIELDS = ("statistic", "variable", "estimate", "se", "ci_low", "ci_high", "d
 
 def write_csv(rows: Iterable[EstimateRow], out: IO[str], by: Iterable[str] = ()) -> None:
     """One line per domain and statistic: the by columns, then CSV_FIELDS; None is an empty cell."""
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvWriter(out, lineterminator="\n")  # a domain value such as "=1+2" is written as safe text
     by = tuple(by)
     writer.writerow([*by, *CSV_FIELDS])
     for row in rows:
         values = dict(row.domain)
-        writer.writerow(
-            [
-                *("" if values.get(b) is None else values[b] for b in by),
-                *("" if (v := getattr(row, f)) is None else repr(v) if isinstance(v, float) else v
-                  for f in CSV_FIELDS),
-            ]
-        )
+        # csv writes a float as its repr (every digit) and CsvWriter writes None as an empty cell.
+        writer.writerow([*(values.get(b) for b in by), *(getattr(row, f) for f in CSV_FIELDS)])

@@ -10,11 +10,13 @@ rows holds each data row whose cells were all read, keyed by column name plus RO
 missing optional column or empty optional cell reads as None (an empty tuple for lists);
 extra columns, when allowed, are kept as trimmed text under their header.
 Rows with the same key are reported on the later row, naming the earlier one; key text is
-compared ignoring case and spacing.
+compared ignoring case and spacing, after a column's normalise (B-2-1.07 is B-2-1.7), and the
+message quotes both spellings when they differ.
 Custom row checks run on each fully read row and table checks on all such rows, but
 neither runs when a required column is missing, since they rely on those values. A check
 that raises has a bug, and its exception is not caught.
-max_errors bounds the list kept in memory; the problems beyond it are counted in a last line.
+max_errors bounds the list kept in memory; the problems beyond it are counted in a last line, and
+kinds counts every problem by kind. max_rows refuses a sheet of more rows before any cell is read.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ import itertools
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from sapsmed.core.bounds import CONTROL
 from sapsmed.core.tables.files import FileProblem, Source, open_rows, read_source
+from sapsmed.core.tables.limits import ErrorKind, RowCap, Tally, tally
 from sapsmed.core.tables.schema import (
     ROW,
     CellError,
@@ -46,6 +50,8 @@ class TableResult:
     rows: list[dict[str, object]]
     errors: list[CellError]
     sheet: str | None = None  # the sheet actually read, as named in the workbook
+    notes: tuple[str, ...] = ()  # sentences for the preview, such as the hidden sheets not read
+    kinds: tuple[ErrorKind, ...] = ()  # every problem found counted by kind, those beyond max_errors too
 
     @property
     def ok(self) -> bool:
@@ -59,14 +65,18 @@ class _Log:
     limit: int | None
     errors: list[CellError] = field(default_factory=list)
     dropped: int = 0
+    tally: Tally = field(default_factory=Tally)
 
     def add(
         self, row: int | None, column: str | None, value: str, message: str, number: int | None = None
     ) -> None:
+        self.tally.add(column, message)
         if self.limit is not None and len(self.errors) >= self.limit:
             self.dropped += 1
             return
-        self.errors.append(CellError(self.file, self.sheet, row, column, value[:200], message, number))
+        # The cell as read may hold NUL or other controls: the error list is shown and stored, so they become '?'.
+        shown = CONTROL.sub("?", value[:200])
+        self.errors.append(CellError(self.file, self.sheet, row, column, shown, message, number))
 
     def finish(self) -> list[CellError]:
         if self.dropped:
@@ -103,13 +113,17 @@ def read_table(
     row_checks: Sequence[RowCheck] = (),
     table_checks: Sequence[TableCheck] = (),
     max_errors: int | None = None,
+    max_rows: RowCap | None = None,
 ) -> TableResult:
-    """Reads an .xlsx or .csv upload; problems, including a wrong file type, come back as errors."""
+    """Reads an .xlsx or .csv upload; problems, including a wrong file type, come back as errors.
+
+    max_rows refuses a sheet of more rows before its cells are read (sapsmed.core.tables.limits)."""
     labels = {normalise_label(label) for column in schema.columns for label in column.labels}
     try:
-        raw = open_rows(read_source(source), filename, sheet, schema.name, labels)
+        raw = open_rows(read_source(source), filename, sheet, schema.name, labels, max_rows)
     except FileProblem as problem:
-        return TableResult([], [CellError(filename, None, problem.row, None, "", problem.args[0])])
+        error = CellError(filename, None, problem.row, None, "", problem.args[0])
+        return TableResult([], [error], kinds=tally([error]))
     log = _Log(filename, raw.name, max_errors)
     rows: list[dict[str, object]] = []
     layout: _Layout | None = None
@@ -131,7 +145,7 @@ def read_table(
         for check in (*schema.table_checks, *table_checks):
             for issue in check(rows):
                 _report(issue, None, by_row, layout, log)
-    return TableResult(rows, log.finish(), raw.name)
+    return TableResult(rows, log.finish(), raw.name, raw.notes, log.tally.kinds())
 
 
 def _is_blank(cells: list[object]) -> bool:
@@ -229,7 +243,9 @@ def _read_body(
     log: _Log,
 ) -> None:
     slots, extras, defaults = layout.slots, layout.extras, layout.defaults
-    seen: dict[tuple[object, ...], int] = {}
+    seen: dict[tuple[object, ...], tuple[int, tuple[str, ...]]] = {}
+    positions = {name: position for name, position, *_ in slots}
+    key_positions = tuple(positions.get(name, 1 << 30) for name in key)
     for number, cells in enumerate(body, start=header_row + 1):
         if _is_blank(cells):
             continue
@@ -257,7 +273,8 @@ def _read_body(
             text = display(cells[position]).strip() if position < width else ""
             record[label] = text or None
         if key:
-            _check_duplicate(record, key, seen, layout, log)
+            written = tuple(display(cells[p]).strip() if p < width else "" for p in key_positions)
+            _check_duplicate(record, key, seen, layout, log, written)
         if good:
             rows.append(record)
             for check in checks:
@@ -272,19 +289,23 @@ def _fold(value: object) -> object:
 def _check_duplicate(
     record: dict[str, object],
     key: tuple[str, ...],
-    seen: dict[tuple[object, ...], int],
+    seen: dict[tuple[object, ...], tuple[int, tuple[str, ...]]],
     layout: _Layout,
     log: _Log,
+    written: tuple[str, ...],
 ) -> None:
     values = tuple(_fold(record[name]) for name in key)
     if any(value is None for value in values):
         return
-    first = seen.setdefault(values, record[ROW])  # type: ignore[arg-type]
+    first, first_written = seen.setdefault(values, (record[ROW], written))  # type: ignore[arg-type]
     if first == record[ROW]:
         return
     same = " and ".join(f"{name} {quote(display(record[name]))}" for name in key)
     each = f"each {key[0]}" if len(key) == 1 else f"each combination of {', '.join(key[:-1])} and {key[-1]}"
-    message = f"this row repeats row {first} (the same {same}); {each} may appear only once."
+    spelt = ""
+    if _fold(" ".join(written)) != _fold(" ".join(first_written)):
+        spelt = f"; {quote(' '.join(written))} here and {quote(' '.join(first_written))} there are written differently"
+    message = f"this row repeats row {first} (the same {same}{spelt}); {each} may appear only once."
     log.add(record[ROW], key[0], display(record[key[0]]), message, layout.numbers.get(key[0]))  # type: ignore[arg-type]
 
 

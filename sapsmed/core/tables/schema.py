@@ -6,6 +6,9 @@ Schemas are checked when they are built, so a mistake in a schema fails at impor
 the module that declares it, never in front of a user.
 Numeric bounds of decimal and percentage columns are held as Decimal; a percentage is always
 bounded to 0-100, and min/max can only narrow that.
+A column may carry the Bounds of the field it is stored in (sapsmed.core.bounds, usually from
+bounds_of(model field)): its digits, decimals, range and length then apply to every cell, exactly as
+the entry form and the API apply them. A date column without bounds holds dates from 2000 to 2050.
 A CellError locates a problem the way the user sees it in Excel: the file, the sheet, the
 row number (the header is row 1 when it sits on the first row) and the column header.
 Custom checks return plain sentences or Issues; the reader turns them into CellErrors.
@@ -20,6 +23,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal, get_args
 
+from sapsmed.core.bounds import DATE_MAX, DATE_MIN, Bounds
+
 Kind = Literal["text", "integer", "decimal", "percentage", "year", "date", "boolean", "code", "list"]
 KINDS: tuple[str, ...] = get_args(Kind)
 
@@ -28,6 +33,9 @@ ROW = "_row"
 
 _NUMERIC = {"integer", "decimal", "percentage", "year"}
 _BOUNDED = _NUMERIC | {"date"}
+# Which kinds of column can hold which kind of stored field.
+_BOUNDS_KINDS = {"number": {"decimal", "percentage"}, "integer": {"integer", "year"}, "date": {"date"},
+                 "text": {"text", "code", "list"}}
 _CHOOSABLE = {"text", "code", "list"}
 _SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
@@ -49,8 +57,17 @@ class Column:
     max_length: int | None = None
     help: str = ""
     pattern: str | None = None
+    bounds: Bounds | None = None
+    # For codes and list items: the one way of writing a code (B-2-1.07 is B-2-1.7), applied after the pattern
+    # check and before the key check, so two spellings of one code are one key.
+    normalise: Callable[[str], str] | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
+        if self.bounds is not None:
+            self._take_bounds(self.bounds)
+        elif self.kind == "date":
+            object.__setattr__(self, "min", DATE_MIN if self.min is None else self.min)
+            object.__setattr__(self, "max", DATE_MAX if self.max is None else self.max)
         if not self.name.strip():
             raise ValueError("a column needs a name")
         if self.kind not in KINDS:
@@ -76,10 +93,25 @@ class Column:
             raise ValueError(f"column {self.name!r}: min is greater than max")
         if self.max_length is not None and self.kind not in ("text", "code", "list"):
             raise ValueError(f"column {self.name!r}: max_length only applies to text, code and list columns")
+        if self.normalise is not None and self.kind not in ("code", "list"):
+            raise ValueError(f"column {self.name!r}: normalise only applies to code and list columns")
         if self.pattern is not None:
             if self.kind not in ("code", "list"):
                 raise ValueError(f"column {self.name!r}: a pattern only applies to code and list columns")
             re.compile(self.pattern)
+
+    def _take_bounds(self, bounds: Bounds) -> None:
+        """The stored field's range and length, unless the column narrows them further."""
+        if self.kind not in _BOUNDS_KINDS[bounds.kind]:
+            raise ValueError(f"column {self.name!r}: a {self.kind} column cannot hold a {bounds.kind} field")
+        if bounds.kind == "text":
+            if bounds.max_length is not None and (self.max_length is None or self.max_length > bounds.max_length):
+                object.__setattr__(self, "max_length", bounds.max_length)
+            return
+        if bounds.min is not None and (self.min is None or self.min < bounds.min):  # type: ignore[operator]
+            object.__setattr__(self, "min", bounds.min)
+        if bounds.max is not None and (self.max is None or self.max > bounds.max):  # type: ignore[operator]
+            object.__setattr__(self, "max", bounds.max)
 
     @property
     def labels(self) -> tuple[str, ...]:

@@ -10,6 +10,11 @@ wrong by a factor of a thousand, so such text is refused with a clear sentence i
 A percentage is a number from 0 to 100; a trailing % sign is accepted.
 Dates are read as year-month-day or with a month name; 03/04/2020 is refused because it reads
 as different days in different countries.
+Numbers and dates use the digits 0-9 only: full-width digits (１２３) and other scripts' digits look like
+numbers but are refused with a sentence, never read silently. A float from Excel is taken with the 15
+significant digits Excel shows. A column carrying the Bounds of its stored field applies them (digits,
+decimals, range, length; sapsmed.core.bounds) after reading, with the same sentences as every other
+path. Text, codes and list items never hold control characters.
 Choices are matched ignoring case and spacing, and the value returned is the choice as
 declared. A list cell is split on ';' when it has one, otherwise on ','; each item is
 checked like a code or text, and repeated items are kept once.
@@ -22,16 +27,19 @@ import math
 import re
 from collections.abc import Callable
 from datetime import date, datetime, time
-from decimal import Decimal
+from decimal import Context, Decimal
 
+from sapsmed.core.bounds import number_problem, text_problem
 from sapsmed.core.tables.schema import Column
 
 Parser = Callable[[object], object]
 
-_WHOLE = re.compile(r"[+-]?\d{1,18}(?:\.0*)?")
-_NUMBER = re.compile(r"[+-]?(?:\d{1,30}(?:\.\d{0,30})?|\.\d{1,30})(?:[eE][+-]?\d{1,3})?")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?")
-_AMBIGUOUS_DATE = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")
+# re.ASCII: \d would otherwise match full-width and other scripts' digits, which int() and Decimal() accept.
+_WHOLE = re.compile(r"[+-]?\d{1,18}(?:\.0*)?", re.ASCII)
+_NUMBER = re.compile(r"[+-]?(?:\d{1,30}(?:\.\d{0,30})?|\.\d{1,30})(?:[eE][+-]?\d{1,3})?", re.ASCII)
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?", re.ASCII)
+_AMBIGUOUS_DATE = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}", re.ASCII)
+_EXCEL_DIGITS = Context(prec=15)
 _NAMED_MONTH_FORMATS = ("%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y")
 _DEFAULT_CODE = re.compile(r"[A-Za-z0-9]+(?:[._\-/][A-Za-z0-9]+)*")
 _TRUE = frozenset({"yes", "true", "1"})
@@ -116,7 +124,17 @@ def _chooser(column: Column) -> Callable[[str], str] | None:
     return choose
 
 
+def _latin_digits(text: str, example: str) -> None:
+    """Refuses digits other than 0-9 (full-width, Thai...): they look like numbers but are other characters."""
+    if any(char.isdigit() and not "0" <= char <= "9" for char in text):
+        raise BadValue(
+            f"{quote(text)} is written with full-width or non-Latin digits; type it with the digits 0-9, "
+            f"such as {example}."
+        )
+
+
 def _no_thousands(text: str, example: str) -> None:
+    _latin_digits(text, example)
     if "," in text or " " in text:
         raise BadValue(
             f"{quote(text)} is not a number we can read safely: write it without thousands separators "
@@ -144,7 +162,10 @@ def _to_decimal(raw: object) -> Decimal | None:
         # repr is the shortest text that round-trips: 0.1 becomes Decimal('0.1'), not its binary expansion.
         if not math.isfinite(number):
             return None
-        return Decimal(int(number)) if number.is_integer() else Decimal(repr(number))
+        if number.is_integer() and abs(number) < 1e15:
+            return Decimal(int(number))
+        # Excel shows and keeps 15 significant digits; 0.1 + 0.2 is 0.3 there, not 0.30000000000000004.
+        return _EXCEL_DIGITS.create_decimal(repr(number)).normalize()
     if kind is int:
         return Decimal(raw)  # type: ignore[arg-type]
     if kind is str and _NUMBER.fullmatch(raw):  # type: ignore[arg-type]
@@ -173,6 +194,8 @@ def _year(column: Column) -> Parser:
     def parse(raw: object) -> int:
         year = _to_int(raw)
         if year is None or not 1000 <= year <= 9999:
+            if type(raw) is str:
+                _latin_digits(raw, "2020")  # type: ignore[arg-type]
             raise BadValue(f"{quote(display(raw))} is not a year (expected a whole number such as 2020).")
         in_range(year, raw)
         return year
@@ -180,8 +203,20 @@ def _year(column: Column) -> Parser:
     return parse
 
 
+def _stored_check(column: Column) -> Callable[[Decimal], None]:
+    """The stored field's digits and decimals, when the column carries its bounds."""
+    bounds = column.bounds
+
+    def check(number: Decimal) -> None:
+        if bounds is not None and (problem := number_problem(number, bounds)) is not None:
+            raise BadValue(problem)
+
+    return check
+
+
 def _decimal(column: Column) -> Parser:
     in_range = _range_check(column, "a number")
+    stored = _stored_check(column)
 
     def parse(raw: object) -> Decimal:
         number = _to_decimal(raw)
@@ -190,6 +225,7 @@ def _decimal(column: Column) -> Parser:
                 _no_thousands(raw, "1234.5")  # type: ignore[arg-type]
             raise BadValue(f"{quote(display(raw))} is not a number (expected a number such as 12.5).")
         in_range(number, raw)
+        stored(number)
         return number
 
     return parse
@@ -197,6 +233,7 @@ def _decimal(column: Column) -> Parser:
 
 def _percentage(column: Column) -> Parser:
     in_range = _range_check(column, "a percentage")
+    stored = _stored_check(column)
 
     def parse(raw: object) -> Decimal:
         text = raw[:-1].rstrip() if type(raw) is str and raw.endswith("%") else raw  # type: ignore[attr-defined]
@@ -212,6 +249,7 @@ def _percentage(column: Column) -> Parser:
         if number < _ZERO:
             raise BadValue(f"{quote(display(raw))} is less than 0 ({_PERCENT_RULE}).")
         in_range(number, raw)
+        stored(number)
         return number
 
     return parse
@@ -252,6 +290,8 @@ def _date(column: Column) -> Parser:
     def parse(raw: object) -> date:
         day = _read_date(raw)
         if day is None:
+            if type(raw) is str:
+                _latin_digits(raw, "2020-01-31")  # type: ignore[arg-type]
             raise BadValue(f"{quote(display(raw))} is not a date (expected a date such as 2020-01-31).")
         in_range(day, raw)
         return day
@@ -285,8 +325,11 @@ def _item_checker(column: Column) -> Callable[[str], str]:
     else:
         pattern = re.compile(column.pattern) if column.pattern else None
     limit = column.max_length
+    normalise = column.normalise
 
     def check(text: str) -> str:
+        if (problem := text_problem(text)) is not None:
+            raise BadValue(problem[0].upper() + problem[1:])
         if choose is not None:
             return choose(text)
         if pattern is not None and not pattern.fullmatch(text):
@@ -297,7 +340,7 @@ def _item_checker(column: Column) -> Callable[[str], str]:
             raise BadValue(f"{quote(text)} is not a valid code (expected {expected}).")
         if limit is not None and len(text) > limit:
             raise BadValue(f"{quote(text)} is too long: {len(text)} characters, the limit is {limit}.")
-        return text
+        return normalise(text) if normalise is not None else text
 
     return check
 

@@ -7,8 +7,10 @@ Choice and yes/no columns get drop-down lists; a list too long for Excel's 255-c
 formula lives on a hidden sheet. Whole numbers, years and decimals get range validation.
 Text, code, list and percentage columns are formatted as text: Excel then keeps a code such
 as 1.10 as typed, and keeps "45%" as written instead of silently storing 0.45.
-Every string is written as a value, never a formula, so a cell starting with '=' cannot run
-in the user's Excel; characters Excel forbids are dropped and overlong text is cut to its limit.
+Every cell goes through put_cell (or append_row, or cell_of for write-only sheets): a string is
+always a string cell, never a formula, so text starting with '=' cannot run in the user's Excel and
+reads back as typed; characters Excel forbids are dropped and overlong text is cut to its limit
+(safe_text, shared with the CSV exports). Modules that draw sheets of their own use these too.
 mark_errors rewrites the user's workbook through openpyxl, which keeps values, styles and
 validations but drops images and charts. Each bad cell gets a pink fill and a comment with its
 messages; a problem without a column marks the first cell of its row. An Errors sheet, placed
@@ -27,7 +29,7 @@ from typing import IO
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -35,6 +37,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sapsmed.core.tables.safe_text import excel_text, without_forbidden
 from sapsmed.core.tables.schema import CellError, Column, Sheet, normalise_label
 from sapsmed.core.tables.values import display
 
@@ -44,7 +47,6 @@ Export = tuple[str, Sequence[Column | str], Iterable[Mapping[str, object]]]
 AUTHOR = "SAPSMED"
 _LAST_ROW = 1048576
 _LISTS = "Drop-down lists"  # the hidden sheet; a name no import sheet is expected to use
-_CELL_LIMIT = 32767
 _BOLD = Font(bold=True)
 _REQUIRED_FILL = PatternFill("solid", fgColor="FFD9E1F2")
 _OPTIONAL_FILL = PatternFill("solid", fgColor="FFF2F2F2")
@@ -84,7 +86,7 @@ def what_to_enter(column: Column) -> str:
 
 
 def _text(value: str) -> str:
-    return ILLEGAL_CHARACTERS_RE.sub("", value)[:_CELL_LIMIT]
+    return excel_text(value)
 
 
 def _excel_value(value: object, column: Column | None) -> object:
@@ -99,11 +101,31 @@ def _excel_value(value: object, column: Column | None) -> object:
     return _text(str(value))
 
 
-def _put(sheet: Worksheet, row: int, column: int, value: object) -> None:
-    cell = sheet.cell(row, column)
+def _as_text(cell: Cell, value: object) -> Cell:
     cell.value = value
-    if isinstance(value, str) and value.startswith("="):
+    if isinstance(value, str):
         cell.data_type = "s"  # a value, not a formula: user text must never execute in Excel
+    return cell
+
+
+def put_cell(sheet: Worksheet, row: int, column: int, value: object, kind: Column | None = None) -> Cell:
+    """Writes one cell of a sheet the platform draws: text as a string cell, cleaned; returns the cell."""
+    return _as_text(sheet.cell(row, column), _excel_value(value, kind))
+
+
+def cell_of(sheet: Worksheet, value: object, kind: Column | None = None) -> Cell:
+    """A detached cell holding value as put_cell would, for sheet.append (the only way into a write-only sheet).
+
+    A write-only sheet writes a row out as it is appended: style its cells before appending them.
+    """
+    return _as_text(WriteOnlyCell(sheet), _excel_value(value, kind))
+
+
+def append_row(sheet: Worksheet, values: Iterable[object]) -> list[Cell]:
+    """Appends one row below the last, every value written as put_cell would; returns the row's cells."""
+    cells = [cell_of(sheet, value) for value in values]
+    sheet.append(cells)
+    return cells
 
 
 def _save(book: Workbook, path_or_buffer: Destination | None) -> bytes | None:
@@ -128,6 +150,7 @@ def _header_note(column: Column) -> str:
 def _validation(book: Workbook, column: Column) -> DataValidation | None:
     choices = ("yes", "no") if column.kind == "boolean" else column.choices if column.kind != "list" else None
     if choices is not None:
+        choices = tuple(without_forbidden(choice) for choice in choices)  # a list formula is XML text too
         inline = ",".join(choices)
         if len(inline) <= 255 and not any("," in choice or '"' in choice for choice in choices):
             formula = f'"{inline}"'
@@ -171,7 +194,7 @@ def _hidden_list(book: Workbook, choices: Sequence[str]) -> str:
         lists.sheet_state = "hidden"
         column = 1
     for row, choice in enumerate(choices, start=1):
-        _put(lists, row, column, _text(choice))
+        put_cell(lists, row, column, choice)
     letter = get_column_letter(column)
     return f"'{_LISTS}'!${letter}$1:${letter}${len(choices)}"
 
@@ -189,10 +212,10 @@ def write_template(
     sheet = book.active
     sheet.title = schema.name
     for index, column in enumerate(schema.columns, start=1):
-        cell = sheet.cell(1, index, column.name)
+        cell = put_cell(sheet, 1, index, column.name)
         cell.font = _BOLD
         cell.fill = _REQUIRED_FILL if column.required else _OPTIONAL_FILL
-        cell.comment = Comment(_header_note(column), AUTHOR, height=160, width=320)
+        cell.comment = Comment(_text(_header_note(column)), AUTHOR, height=160, width=320)
         letter = get_column_letter(index)
         dimension = sheet.column_dimensions[letter]
         dimension.width = min(60, max(12, len(column.name) + 4))
@@ -211,7 +234,7 @@ def write_template(
     ]
     for row, record in enumerate(rows, start=2):
         for index, (column, number_format) in enumerate(zip(schema.columns, formats, strict=True), start=1):
-            _put(sheet, row, index, _excel_value(record.get(column.name), column))
+            put_cell(sheet, row, index, record.get(column.name), column)
             sheet.cell(row, index).number_format = number_format
     _instructions(book, schema, title, notes)
     book.active = 0
@@ -220,7 +243,7 @@ def write_template(
 
 def _instructions(book: Workbook, schema: Sheet, title: str | None, notes: Sequence[str]) -> None:
     sheet = book.create_sheet("Instructions", 1)
-    _put(sheet, 1, 1, _text(title or f"How to fill the sheet '{schema.name}'"))
+    put_cell(sheet, 1, 1, title or f"How to fill the sheet '{schema.name}'")
     sheet.cell(1, 1).font = Font(bold=True, size=14)
     lines = [
         f"Fill the sheet '{schema.name}' from row 2 down, one row per record. Keep the header row; "
@@ -230,13 +253,12 @@ def _instructions(book: Workbook, schema: Sheet, title: str | None, notes: Seque
     if schema.key:
         lines.append(f"Each {' and '.join(schema.key)} may appear only once.")
     for offset, line in enumerate(lines):
-        _put(sheet, 2 + offset, 1, _text(line))
+        put_cell(sheet, 2 + offset, 1, line)
     row = 2 + len(lines) + 1
     for index, heading in enumerate(
         ("Column", "Required", "What to enter", "Allowed values", "Help"), start=1
     ):
-        _put(sheet, row, index, heading)
-        sheet.cell(row, index).font = _BOLD
+        put_cell(sheet, row, index, heading).font = _BOLD
     for column in schema.columns:
         row += 1
         allowed = (
@@ -250,16 +272,26 @@ def _instructions(book: Workbook, schema: Sheet, title: str | None, notes: Seque
             column.help,
         )
         for index, value in enumerate(values, start=1):
-            _put(sheet, row, index, _text(value))
+            put_cell(sheet, row, index, value)
             sheet.cell(row, index).alignment = Alignment(wrap_text=True, vertical="top")
     for letter, width in zip("ABCDE", (28, 10, 50, 40, 60), strict=True):
         sheet.column_dimensions[letter].width = width
 
 
+class NotMarkable(ValueError):
+    """The workbook cannot be opened again to mark its cells; the message is a sentence for the user."""
+
+
+def _not_markable(why: str) -> NotMarkable:
+    return NotMarkable(f"This file could not be opened again to mark its cells ({why}), so there is no marked "
+                       "copy; the page of the upload lists every problem.")
+
+
 def mark_errors(original_xlsx_bytes: bytes, errors: Iterable[CellError]) -> bytes:
     """The user's workbook with each bad cell filled and commented, and an Errors sheet listing all.
 
-    A workbook that would expand beyond what data needs is never opened (ValueError, as for a non-workbook).
+    A workbook that would expand beyond what data needs is never opened, and one openpyxl cannot open
+    (not a workbook, damaged, an XML entity expansion that the parser stops) raises NotMarkable.
     """
     from sapsmed.core.tables.files import FileProblem, refuse_zip_bomb  # files imports nothing of this module
 
@@ -267,9 +299,9 @@ def mark_errors(original_xlsx_bytes: bytes, errors: Iterable[CellError]) -> byte
         refuse_zip_bomb(zipfile.ZipFile(io.BytesIO(original_xlsx_bytes)).infolist())
         book = load_workbook(io.BytesIO(original_xlsx_bytes))
     except FileProblem as error:
-        raise ValueError(f"mark_errors refused the workbook: {error}") from error
+        raise _not_markable(error.args[0]) from error
     except Exception as error:  # openpyxl raises many types for a non-workbook; callers need one
-        raise ValueError("mark_errors needs the original .xlsx workbook") from error
+        raise _not_markable("it is damaged, not an Excel workbook, or holds XML Excel does not write") from error
     problems = list(errors)
     notes: dict[tuple[str, int, int], list[str]] = {}
     for problem in problems:
@@ -304,8 +336,7 @@ def _errors_sheet(book: Workbook, problems: Sequence[CellError]) -> None:
     sheet.sheet_view.tabSelected = True
     book.active = 0
     for index, heading in enumerate(("Sheet", "Cell", "Row", "Column", "Value", "Problem"), start=1):
-        _put(sheet, 1, index, heading)
-        sheet.cell(1, index).font = _BOLD
+        put_cell(sheet, 1, index, heading).font = _BOLD
     for row, problem in enumerate(problems, start=2):
         reference = problem.cell
         if reference is None and problem.row is not None:
@@ -319,7 +350,7 @@ def _errors_sheet(book: Workbook, problems: Sequence[CellError]) -> None:
             problem.message,
         )
         for index, value in enumerate(values, start=1):
-            _put(sheet, row, index, _text(value) if isinstance(value, str) else value)
+            put_cell(sheet, row, index, value)
         if problem.sheet in book.sheetnames and reference:
             link = sheet.cell(row, 2)
             quoted = problem.sheet.replace("'", "''")  # Excel doubles quotes inside a quoted sheet name
@@ -347,20 +378,10 @@ def write_rows_xlsx(sheets: Sequence[Export], path_or_buffer: Destination | None
         for index, header in enumerate(names, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = min(60, max(10, len(header) + 4))
         sheet.freeze_panes = "A2"
-        header_cells = []
-        for header in names:
-            cell = WriteOnlyCell(sheet, _text(header))
-            cell.font = _BOLD
-            header_cells.append(cell)
-        sheet.append(header_cells)
+        header = [cell_of(sheet, name) for name in names]
+        for cell in header:
+            cell.font = _BOLD  # before appending: a write-only sheet writes a row out as it is appended
+        sheet.append(header)
         for record in records:
-            line: list[object] = []
-            for header, column in zip(names, typed, strict=True):
-                value = _excel_value(record.get(header), column)
-                if isinstance(value, str) and value.startswith("="):
-                    cell = WriteOnlyCell(sheet, value)
-                    cell.data_type = "s"  # see _put: never a formula
-                    value = cell
-                line.append(value)
-            sheet.append(line)
+            sheet.append([cell_of(sheet, record.get(name), column) for name, column in zip(names, typed, strict=True)])
     return _save(book, path_or_buffer)

@@ -23,11 +23,16 @@ Grid = dict[str, list[list[object]]]  # sheet name -> rows of cells, in order
 
 NASTY_TEXT = ["=1+1", "=HYPERLINK(\"http://x\")", "+1", "-", "@SUM(A1)", "", " ", "NA", "null", "None",
               "1,234", "1 234", "1.2.3", "45%", "150%", "-0", "1e309", "0x1F", "03/04/2020", "2020-02-30",
-              "yes", "TRUE", "\u00e9t\u00e9", "\u0e01\u0e02", "\u202e\u0645", "\U0001f600", "\ufeffKPI", "x" * 3000]
+              "yes", "TRUE", "\u00e9t\u00e9", "\u0e01\u0e02", "\u202e\u0645", "\U0001f600", "\ufeffKPI", "x" * 3000,
+              # At and beyond every stored bound (sapsmed.core.bounds): digits, finiteness, years, controls.
+              "1e30", "-1E+30", "inf", "-Infinity", "NaN", "9999999999999999", "999999999999999",
+              "99999999999999.99", "0.1234567890123", "\uff11\uff12\uff13", "\u0e51\u0e52", "A\x00B", "bell\x07",
+              "\x1b[31mred", "9999-12-31", "1999-12-31", "2051-01-01", "B-2-1.03"]
 cell_values = st.one_of(
     st.none(), st.booleans(), st.sampled_from(NASTY_TEXT), st.text(max_size=30),
     st.integers(-(10**20), 10**20), st.floats(allow_nan=True, allow_infinity=True),
-    st.sampled_from([0, -1, 1e18, -1e300, 2**63, 1960, 2025, 9999, 10000]),
+    st.sampled_from([0, -1, 1e18, -1e300, 2**63, 1960, 2025, 9999, 10000, 1e30, 1e15, 9999999999999999,
+                     99999999999999.99, 0.1 + 0.2]),
     st.dates(date(1, 1, 1), date(9999, 12, 31)), st.datetimes(datetime(1900, 1, 1), datetime(2100, 1, 1)),  # noqa: DTZ001 - Excel cells are naive
 )
 
@@ -45,10 +50,12 @@ class Upload:
     recipe: str  # what was done to the valid file, shown when an example fails
 
 
-def _xlsx(grid: Grid) -> bytes:
+def _xlsx(grid: Grid, hidden: frozenset[str] = frozenset()) -> bytes:
     book = Workbook(write_only=True)
     for name, rows in grid.items():
         sheet = book.create_sheet(name)
+        if name in hidden:
+            sheet.sheet_state = "hidden"
         for row in rows:
             sheet.append([_writable(cell) for cell in row])
     out = io.BytesIO()
@@ -124,7 +131,14 @@ def damaged_uploads(draw, base: bytes | Grid, *, sheet: str, stem: str = "upload
         else:
             target.insert(r, [""] * width)
             steps.append(f"blank row before {r + 1}")
-    sheet_op = draw(st.sampled_from(["keep"] * 6 + ["rename sheet", "extra sheet", "drop other sheets", "empty"]))
+    sheet_op = draw(st.sampled_from(["keep"] * 6 + ["rename sheet", "extra sheet", "drop other sheets", "empty",
+                                                 "hide sheet", "hidden extra sheet"]))
+    hidden: frozenset[str] = frozenset()
+    if sheet_op == "hide sheet":
+        hidden = frozenset({sheet})
+    elif sheet_op == "hidden extra sheet":  # a hidden copy first: it must never be read instead of the visible one
+        grid = {"Old data": [list(r) for r in target], **grid}
+        hidden = frozenset({"Old data"})
     if sheet_op == "rename sheet":
         grid = {(draw(st.text(min_size=1, max_size=10).filter(lambda s: s.strip())) if n == sheet else n): rows
                 for n, rows in grid.items()}
@@ -138,7 +152,7 @@ def damaged_uploads(draw, base: bytes | Grid, *, sheet: str, stem: str = "upload
     form = draw(st.sampled_from(forms))
     if form == "xlsx":
         try:
-            content, filename = _xlsx(grid), f"{stem}.xlsx"
+            content, filename = _xlsx(grid, hidden), f"{stem}.xlsx"
         except Exception as error:  # noqa: BLE001 - a cell openpyxl refuses: say so and send it as text
             content, filename = str(error).encode(), f"{stem}.xlsx"
     else:
@@ -147,7 +161,8 @@ def damaged_uploads(draw, base: bytes | Grid, *, sheet: str, stem: str = "upload
         rows = grid.get(sheet, next(iter(grid.values()), []))
         content, filename = _csv(rows, encoding, delimiter), f"{stem}.csv"
         steps.append(f"csv {encoding} {delimiter!r}")
-    byte_op = draw(st.sampled_from(["keep"] * 8 + ["truncate", "flip", "random", "empty file", "rename"]))
+    byte_op = draw(st.sampled_from(["keep"] * 8 + ["truncate", "flip", "random", "empty file", "rename",
+                                                    "unclosed quote"]))
     # Positions are drawn in a fixed range, then scaled: a written xlsx holds its writing time, so its
     # length may differ by a byte between runs, and hypothesis refuses a strategy whose bounds move.
     if byte_op == "truncate" and content:
@@ -159,6 +174,11 @@ def damaged_uploads(draw, base: bytes | Grid, *, sheet: str, stem: str = "upload
         content = bytes(data)
     elif byte_op == "random":
         content = draw(st.binary(max_size=200))
+    elif byte_op == "unclosed quote" and form == "csv":  # a quote opened at the start of a line, never closed
+        lines = content.split(b"\n")
+        at = draw(st.integers(0, _SPAN - 1)) * len(lines) // _SPAN
+        lines[at] = b'"' + lines[at]
+        content = b"\n".join(lines)
     elif byte_op == "empty file":
         content = b""
     elif byte_op == "rename":

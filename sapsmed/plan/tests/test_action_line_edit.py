@@ -54,6 +54,9 @@ def test_the_secretariat_adds_an_appendix_b_line_with_its_who_when_and_how(clien
     ({"predecessors": "B-2-1.99"}, "predecessors", "There is no action line B-2-1.99."),
     ({"funding_currency": ""}, "funding_currency", "Give the currency of the amount, such as USD."),
     ({"title": ""}, "title", "This field is required."),
+    ({"title": "Finance\x1b[31m"}, "title", "This text holds invisible control characters (ESC) that cannot be "
+                                               "shown or printed; retype it or paste it as plain text."),
+    ({"reason": "typo\x00"}, "reason", "This text holds invisible control characters (NUL)"),
 ])
 def test_the_form_refuses_invalid_lines_and_saves_nothing(client_for, changes, field, message):
     before = roadmap_state()

@@ -1,6 +1,7 @@
 """The report's life through the pages: my work, the form (draft, submit), the report page and its buttons."""
 
 from datetime import timedelta
+from html import unescape
 
 import pytest
 
@@ -56,9 +57,10 @@ def test_an_incomplete_report_is_saved_but_not_submitted_and_the_missing_fields_
 def test_invalid_figures_are_refused_field_by_field_and_nothing_is_saved(client_for, open_round):
     response = client_for("proponent_mys").post(EDIT, form(percent_complete="140", budget_spent="-5",
                                                            planned_end="2025-01-01", currency="ringgit"))
-    html = response.content.decode()
+    html = unescape(response.content.decode())
     assert response.status_code == 400 and "Nothing was saved" in html
-    for said in ("% complete is between 0 and 100", "Cannot be negative.",
+    for said in ("'140' is outside the range accepted here (from 0 to 100).",
+                 "'-5' is too small: it cannot be less than 0.",
                  "is before the planned start", "three-letter ISO code"):
         assert said in html
     assert not ProgressReport.objects.exists()

@@ -5,6 +5,7 @@ upload leaves no dataset row and no file behind, and its message lists the probl
 "unexpected error".
 """
 
+import csv
 import io
 
 import pyarrow as pa
@@ -84,3 +85,23 @@ def test_uploading_a_damaged_file_on_the_survey_page_never_fails_with_a_server_e
     upload_ = data.draw(damaged_uploads(XLSX, sheet="Data", stem="enterprises"))
     response = upload(client_for("secretariat"), survey, upload_.filename, upload_.content)
     assert response.status_code in (200, 302, 400), upload_.recipe
+
+
+def _csv_of(rows: list) -> bytes:
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    return out.getvalue().encode()
+
+
+@pytest.mark.parametrize(("rows", "said"), [
+    (0, "enterprises.csv: the file has a header row but no data rows, so there is nothing to estimate from; "
+        "upload the file with the respondents' answers."),
+    (1, "enterprises.csv: the file holds the answers of a single respondent; an estimate and its margin of error "
+        "need at least two respondents (and two sampling units in each stratum), so upload the whole microdata "
+        "file."),
+])
+def test_a_header_only_or_single_respondent_file_gets_a_sentence_not_a_dataset(rows, said, survey, media_root):
+    datasets = SurveyDataset.objects.count()
+    job = store(survey, "enterprises.csv", _csv_of(_grid()["Data"][: rows + 1]))
+    assert (job.status, job.message) == (JobStatus.FAILED, f"Nothing was stored.\n{said}")
+    assert SurveyDataset.objects.count() == datasets

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from sapsmed.core.survey import LonelyPsu, SurveyDataError, run_estimates, write_csv
 from sapsmed.core.survey.synthetic import LABEL
+from sapsmed.core.tables import CsvWriter
 
 
 def _ratio(text: str) -> tuple[str, str]:
@@ -45,7 +46,7 @@ def _labelled(text: str) -> str:
     """The CSV with a `data` column saying SYNTHETIC on every line."""
     rows = list(csv.reader(io.StringIO(text)))
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvWriter(out, lineterminator="\n")  # csv_cell leaves cells write_csv already made safe as they are
     writer.writerow([*rows[0], "data"])
     for row in rows[1:]:
         writer.writerow([*row, LABEL])
