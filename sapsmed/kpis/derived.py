@@ -132,7 +132,12 @@ def _write(stored: dict[Pair, ScorecardCell], computed: dict[Pair, assessing.Cel
             row.as_of, row.computed_at = as_of, now
             changed.append(row)
     ScorecardCell.objects.bulk_create(new, batch_size=500)
-    ScorecardCell.objects.bulk_update(changed, [*COMPARED, "as_of", "computed_at"], batch_size=200)
+    fields = [*COMPARED, "as_of", "computed_at"]
+    if len(changed) > 3:
+        ScorecardCell.objects.bulk_update(changed, fields, batch_size=200)
+    else:  # a value entered changes one cell: a plain UPDATE costs a fraction of bulk_update's CASE per field
+        for row in changed:
+            row.save(update_fields=fields)
     return len(new) + len(changed)
 
 
