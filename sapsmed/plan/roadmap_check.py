@@ -123,7 +123,8 @@ def check_workbook(content: bytes, filename: str, *, lookups: Lookups, current: 
     new_terms = {row["Code"]: terms_from_record(row) for row in result.rows}
     identity = {row["Code"]: (row["Goal"], row["Action"]) for row in result.rows}
     proposed = {**current, **new_terms}
-    warnings = [issue.message for issue in sequence_warnings(proposed) if issue.lines[0] in new_terms]
+    warnings = [*result.notes,  # the hidden sheets not read
+                *(issue.message for issue in sequence_warnings(proposed) if issue.lines[0] in new_terms)]
     changed = {c: t for c, t in new_terms.items() if c not in current or not same_terms(current[c], t)}
     diff = diff_plans({c: current[c] for c in new_terms if c in current}, new_terms)
     before = {code: current.get(code) for code in changed}

@@ -160,40 +160,60 @@ def _as_stream(row: StreamAssessment, champions: dict[str, tuple[str, ...]]) -> 
     return row
 
 
-def _warning_rows(filters: WarningFilters):
-    rows = StreamAssessment.objects.filter(basis=Basis.SUBMITTED)
+def _chosen(filters: WarningFilters) -> Q:
+    """The filters as one condition on the stored rows."""
+    chosen = Q()
     if filters.goal:
-        rows = rows.filter(goal_code=filters.goal)
+        chosen &= Q(goal_code=filters.goal)
     if filters.champion:
-        rows = rows.filter(goal_code__in=ChampionAssignment.objects.filter(
+        chosen &= Q(goal_code__in=ChampionAssignment.objects.filter(
             member_state__iso3=filters.champion).values("goal__code"))
     if filters.state:
-        rows = rows.filter(member_state__iso3=filters.state)
-    return rows
+        chosen &= Q(member_state__iso3=filters.state)
+    return chosen
+
+
+class _Counted(Paginator):
+    """A paginator told its count, which the page's one summary query has already read."""
+
+    def __init__(self, object_list, per_page, count: int):
+        super().__init__(object_list, per_page)
+        self.known = count
+
+    @property
+    def count(self) -> int:
+        return self.known
 
 
 def early_warning_page(filters: WarningFilters, page: int | str = 1, *, everything: bool = False) -> dict:
     """The stored early-warning assessments (from submitted, validated and accepted reports), worst first.
 
     A page of the table (`everything` for the workbook), the counts by status and the filters' choices, in a
-    fixed number of queries however many lines and reports there are.
+    fixed number of queries however many lines and reports there are: one summary query reads the counts by
+    status, the rows the table lists and the dates assessed, for every row at once.
     """
-    chosen = _warning_rows(filters)
-    shown = chosen if filters.show_all else chosen.filter(flag_count__gt=0)
-    shown = shown.select_related("action_line", "terms__action_line", "member_state").order_by("worst_first")
+    chosen = _chosen(filters)
+    rows = StreamAssessment.objects.filter(basis=Basis.SUBMITTED)
+    listed = chosen if filters.show_all else chosen & Q(flag_count__gt=0)
+    shown = rows.filter(listed).select_related("action_line", "terms__action_line", "member_state") \
+        .order_by("worst_first")
     tallied: dict[str, int] = {}
-    has_demo = False
-    for rag, demo, n in chosen.order_by().values_list("rag", "is_demo").annotate(n=Count("pk")):
+    has_demo, total, dates, currents = False, 0, [], []
+    for rag, demo, n, n_listed, newest, oldest, current in rows.order_by().values_list("rag", "is_demo").annotate(
+            n=Count("pk", filter=chosen), n_listed=Count("pk", filter=listed), newest=Max("as_of"),
+            oldest=Min("as_of"), current=Max("current_round")):
         tallied[rag] = tallied.get(rag, 0) + n
-        has_demo = has_demo or demo
-    meta = StreamAssessment.objects.filter(basis=Basis.SUBMITTED).aggregate(
-        newest=Max("as_of"), oldest=Min("as_of"), current=Max("current_round"))
+        has_demo, total = has_demo or (demo and n > 0), total + n_listed
+        dates += [newest, oldest]
+        currents.append(current)
     champions = champions_by_goal()
-    paged = Paginator(shown, WARNING_PAGE_SIZE).get_page(1 if everything else page)
+    paged = _Counted(shown, WARNING_PAGE_SIZE, total).get_page(1 if everything else page)
     states = dict(MemberState.objects.values_list("iso3", "name"))
     streams = [_as_stream(row, champions) for row in (shown if everything else paged.object_list)]
-    current = ReportingRound.objects.filter(name=meta["current"]).first() if meta["current"] else None
-    assessment = StoredAssessment(meta["newest"], meta["oldest"], current, thresholds(), unassessed_lines())
+    current_name = max(currents, default=None)
+    current = ReportingRound.objects.filter(name=current_name).first() if current_name else None
+    assessment = StoredAssessment(max(dates, default=None), min(dates, default=None), current, thresholds(),
+                                  unassessed_lines())
     return {
         "assessment": assessment, "streams": streams, "page": paged, "filters": filters,
         "counts": [(rag.value, RAG_LABELS[rag], tallied.get(rag.value, 0)) for rag in RAG_ORDER],

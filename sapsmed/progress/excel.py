@@ -177,6 +177,7 @@ class Parsed:
     reports: list[dict]
     milestones: dict[tuple[str, str], list[dict]] | None  # None: no Milestones sheet, keep milestones as they are
     kinds: tuple[ErrorKind, ...] = ()  # every problem of both sheets counted by kind
+    notes: tuple[str, ...] = ()  # what the reader did not read (hidden sheets), for the preview
 
     @property
     def ok(self) -> bool:
@@ -245,7 +246,7 @@ def parse(user, rnd: ReportingRound, content: bytes, filename: str) -> Parsed:
         for r in found.rows:
             milestones.setdefault((r["Action line"], r["State"].upper()), []).append(
                 {"name": r["Milestone"], "planned_on": r["Planned"], "reached_on": r["Reached on"]})
-    return Parsed(errors, result.rows, milestones, kinds)
+    return Parsed(errors, result.rows, milestones, kinds, result.notes)
 
 
 def _values(row: dict) -> dict:

@@ -161,3 +161,14 @@ def test_an_import_commits_all_lines_or_none(sec, exported, monkeypatch):
         sec.post(url)
     assert roadmap_state() == before and not ActionLine.objects.filter(code="B-2-1.9").exists()
     assert RoadmapImport.objects.get().status == "previewed"
+
+
+def test_a_hidden_sheet_is_not_read_and_the_preview_says_so(sec, exported):
+    book = openpyxl.load_workbook(io.BytesIO(exported))
+    old = book.copy_worksheet(book["Action lines"])
+    old.title, old.sheet_state = "Old lines", "veryHidden"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    _, html = upload(sec, buffer.getvalue())
+    assert "<h3>Worth a second look</h3><ul><li>Hidden sheets were not read: &#x27;Old lines&#x27;.</li>" in html
+    assert "The workbook changes nothing." in html

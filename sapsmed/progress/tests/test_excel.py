@@ -134,3 +134,15 @@ def test_another_users_upload_is_not_found(client_for, draft):
     response = upload(client_for("proponent_mys"), fill(download(client_for("proponent_mys")), {}))
     other = client_for("secretariat").get(response["Location"])
     assert other.status_code == 404
+
+
+def test_a_hidden_sheet_is_not_read_and_the_preview_says_so(client_for, draft):
+    client = client_for("proponent_mys")
+    book = download(client)
+    stale = book.copy_worksheet(book["Reports"])
+    stale.title, stale.sheet_state = "Old reports", "hidden"
+    content = fill(book, {"B-2-1.3": {"Narrative": "Updated", "Submit": "no"}})
+    response = upload(client, content)
+    assert response.status_code == 302
+    preview = client.get(response["Location"]).content.decode()
+    assert "<p class=\"note\">Hidden sheets were not read: &#x27;Old reports&#x27;.</p>" in preview
