@@ -109,3 +109,21 @@ def derived_mended(django_db_blocker):
         refresh()
         assert differences() == []
         connections.close_all()  # as committed_database does: left open, it keeps the test database from being dropped
+
+
+@pytest.fixture
+def shown():
+    """check(urls, user=None, note=""): reads each address (signed in as `user`, or as the public) and fails
+    on any answer but 200. After an accepted write, every page, export and API list that shows the data must
+    still answer."""
+    from django.test import Client
+
+    def check(urls, *, user=None, note: str = "") -> None:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        for url in urls:
+            status = client.get(url).status_code
+            assert status == 200, f"{url} answered {status} after an accepted import {note}"
+
+    return check

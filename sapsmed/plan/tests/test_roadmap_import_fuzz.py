@@ -32,7 +32,7 @@ def exported_grid(client_for) -> dict:
     return {name: [list(row) for row in rows] for name, rows in _exported.items()}
 
 
-def import_whole(upload, user) -> None:
+def import_whole(upload, user, shown) -> None:
     with transaction.atomic():
         before = roadmap_state()
         stored, result = roadmap_import_upload(user=user, filename=upload.filename, content=upload.content)
@@ -46,6 +46,9 @@ def import_whole(upload, user) -> None:
             assert roadmap_state() == before, "a refused workbook changed the roadmap"
         else:
             roadmap_import_commit(upload=stored, user=user)
+            shown(["/roadmap/", "/roadmap/?page=2", "/roadmap/roadmap.xlsx", "/roadmap/versions/",
+                          "/api/action-lines/", *(f"/action-lines/{code}/" for code in list(result.new_terms)[:3])],
+                         user=user, note=upload.recipe)
             after = roadmap_state()
             again, second = roadmap_import_upload(user=user, filename=upload.filename, content=upload.content)
             assert second.ok and not second.new_terms, "uploading the same workbook twice would change lines"
@@ -86,7 +89,8 @@ def too_big_for_the_database(grid) -> Upload:
 @FUZZ
 @given(data=st.data())
 @example(data=None)
-def test_any_damaged_roadmap_workbook_is_refused_with_located_errors_or_imported_once(data, client_for, personas):
+def test_any_damaged_roadmap_workbook_is_refused_with_located_errors_or_imported_once(data, client_for, personas,
+                                                                                    shown):
     if data is None:
         upload = too_big_for_the_database(exported_grid(client_for))
         _, result = roadmap_import_upload(user=personas["secretariat"], filename=upload.filename,
@@ -97,7 +101,7 @@ def test_any_damaged_roadmap_workbook_is_refused_with_located_errors_or_imported
                                             "most 12 digits before the decimal point.")
     else:
         upload = data.draw(damaged_uploads(exported_grid(client_for), sheet="Action lines", stem="roadmap"))
-    import_whole(upload, personas["secretariat"])
+    import_whole(upload, personas["secretariat"], shown)
 
 
 @settings(max_examples=4, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))

@@ -30,7 +30,7 @@ def reports_state() -> tuple:
     return len(reports), ProgressReport.history.count(), digest
 
 
-def upload_whole(user, rnd, upload) -> None:
+def upload_whole(user, rnd, upload, shown) -> None:
     with transaction.atomic():
         before = reports_state()
         parsed = excel.parse(user, rnd, upload.content, upload.filename)
@@ -46,6 +46,10 @@ def upload_whole(user, rnd, upload) -> None:
             except (ProgressError, TransitionRefused):
                 assert reports_state() == before, "a refused commit saved part of the workbook"
             else:
+                reports = list(rnd.reports.values_list("pk", flat=True)[:3])
+                shown(["/progress/", f"/progress/rounds/{rnd.name}/", f"/progress/rounds/{rnd.name}/workbook.xlsx",
+                       "/api/progress-reports/", *(f"/progress/reports/{pk}/" for pk in reports)],
+                      user=user, note=upload.recipe)
                 after = reports_state()
                 again = excel.parse(user, rnd, upload.content, upload.filename)
                 if parsed.reports:
@@ -60,10 +64,11 @@ def upload_whole(user, rnd, upload) -> None:
 
 @FUZZ
 @given(data=st.data())
-def test_any_damaged_round_workbook_is_refused_with_located_errors_or_saved_once(data, personas, open_round, draft):
+def test_any_damaged_round_workbook_is_refused_with_located_errors_or_saved_once(data, personas, open_round, draft,
+                                                                                  shown):
     user = personas["proponent_mys"]
     base = excel.workbook(user, open_round)
-    upload_whole(user, open_round, data.draw(damaged_uploads(base, sheet="Reports", stem="reports")))
+    upload_whole(user, open_round, data.draw(damaged_uploads(base, sheet="Reports", stem="reports")), shown)
 
 
 @settings(max_examples=3, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
