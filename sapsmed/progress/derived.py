@@ -69,7 +69,6 @@ def successors_of(line_ids: set[int]) -> set[int]:
                .values_list("action_line_id", flat=True))
 
 
-@transaction.atomic
 def bases_counting(*statuses: str) -> list[str]:
     """The bases whose assessments count a report in any of these workflow statuses: a transition between
     two statuses changes those bases' rows only (their membership, or the status a row shows)."""
@@ -77,6 +76,7 @@ def bases_counting(*statuses: str) -> list[str]:
             if any(s in warning.counted_statuses(basis == Basis.ACCEPTED) for s in statuses)]
 
 
+@transaction.atomic
 def streams_recompute(*, line_ids: set[int] | None = None, as_of: date | None = None,
                       bases: list[str] | None = None) -> int:
     """Recompute and store the streams of these action lines and of the lines waiting for them (None: all),
