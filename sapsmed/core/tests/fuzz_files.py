@@ -19,6 +19,8 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from python_calamine import CalamineWorkbook
 
+from sapsmed.core.tests.hostile_xlsx import entity_expansion_xlsx
+
 Grid = dict[str, list[list[object]]]  # sheet name -> rows of cells, in order
 
 NASTY_TEXT = ["=1+1", "=HYPERLINK(\"http://x\")", "+1", "-", "@SUM(A1)", "", " ", "NA", "null", "None",
@@ -162,7 +164,7 @@ def damaged_uploads(draw, base: bytes | Grid, *, sheet: str, stem: str = "upload
         content, filename = _csv(rows, encoding, delimiter), f"{stem}.csv"
         steps.append(f"csv {encoding} {delimiter!r}")
     byte_op = draw(st.sampled_from(["keep"] * 8 + ["truncate", "flip", "random", "empty file", "rename",
-                                                    "unclosed quote"]))
+                                                    "unclosed quote", "entity expansion"]))
     # Positions are drawn in a fixed range, then scaled: a written xlsx holds its writing time, so its
     # length may differ by a byte between runs, and hypothesis refuses a strategy whose bounds move.
     if byte_op == "truncate" and content:
@@ -179,6 +181,12 @@ def damaged_uploads(draw, base: bytes | Grid, *, sheet: str, stem: str = "upload
         at = draw(st.integers(0, _SPAN - 1)) * len(lines) // _SPAN
         lines[at] = b'"' + lines[at]
         content = b"\n".join(lines)
+    elif byte_op == "entity expansion" and form == "xlsx" and content.startswith(b"PK"):
+        # A DTD entity in one XML part: four levels (30,000 characters) say whether a reader expands it, without
+        # the gigabytes nine levels would cost a reader that did (the marked-workbook tests use nine).
+        part = draw(st.sampled_from(["xl/sharedStrings.xml", "docProps/core.xml"]))
+        content = entity_expansion_xlsx(content, part=part, levels=4)
+        steps.append(part)
     elif byte_op == "empty file":
         content = b""
     elif byte_op == "rename":
