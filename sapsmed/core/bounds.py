@@ -105,6 +105,12 @@ def bounds_of(field: object, **narrowing: object) -> Bounds:
     return found.narrowed(**narrowing) if narrowing else found
 
 
+def model_bounds(model: object, **narrowed: dict) -> dict[str, Bounds]:
+    """The bounds of several fields of a Django model, by name, each narrowed as given (read from model._meta)."""
+    meta = model._meta  # type: ignore[attr-defined]
+    return {name: bounds_of(meta.get_field(name), **narrowing) for name, narrowing in narrowed.items()}
+
+
 def plain(number: Decimal) -> str:
     """A Decimal as people write it: 12.5 and 100, not 12.500 or 1E+2."""
     return format(number.normalize(), "f") if number.is_finite() else str(number)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from sapsmed.accounts.policy import Perm, can, grants_of
+from sapsmed.core.tables import stored_kinds
 from sapsmed.kpis.derived import scorecard_cells_recompute
 from sapsmed.kpis.importing import PlannedValue, UploadCheck, check_upload
 from sapsmed.kpis.models import ImportStatus, Observation, ObservationImport, ObservationStatus
@@ -38,7 +39,7 @@ def _summary(check: UploadCheck) -> dict:
     counts = {action: check.count(action) for action in ("new", "correction", "source", "unchanged")}
     # Every problem counted by kind (those beyond the listed ones too): the preview shows these counts and
     # the first problems, and the list pages show the total without loading the list itself.
-    kinds = [{"column": k.column, "example": k.example, "count": k.count} for k in check.kinds]
+    kinds = stored_kinds(check.kinds)
     return {"rows": len(check.planned), **counts, "sheet": check.sheet, "skipped": check.skipped,
             "changes": changes[:PREVIEW_LIMIT], "more_changes": max(0, len(changes) - PREVIEW_LIMIT),
             "error_total": sum(k["count"] for k in kinds), "error_kinds": kinds}

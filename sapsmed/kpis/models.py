@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from sapsmed.core.bounds import Bounds, bounds_of
+from sapsmed.core.bounds import Bounds, model_bounds
 from sapsmed.plan.models import CONFIDENCE_CHOICES, MemberState, StrategicGoal
 
 VALUE_DIGITS = 28
@@ -205,15 +205,11 @@ class Target(models.Model):
         return f"{self.kpi.code} {where}: {self.value} by {self.year}"
 
 
-def _bounds(model, **narrowed: dict) -> dict[str, Bounds]:
-    return {name: bounds_of(model._meta.get_field(name), **narrowing) for name, narrowing in narrowed.items()}
-
-
 # What each entered field can hold, said once for the entry form, the API, the importers and the services
 # (sapsmed.core.bounds): digits and decimals from the field, 2,000 characters of text, no control characters.
-OBSERVATION_BOUNDS = _bounds(Observation, value={}, se={"min": 0}, ci_low={}, ci_high={},
+OBSERVATION_BOUNDS = model_bounds(Observation, value={}, se={"min": 0}, ci_low={}, ci_high={},
                              source={"max_length": 2000}, note={"max_length": 2000})
-TARGET_BOUNDS = _bounds(Target, value={}, set_by={}, decided={}, source={"max_length": 2000},
+TARGET_BOUNDS = model_bounds(Target, value={}, set_by={}, decided={}, source={"max_length": 2000},
                         note={"max_length": 2000})
 REASON_BOUNDS = Bounds("text", max_length=300)
 

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from sapsmed.accounts.decorators import require
 from sapsmed.accounts.policy import Perm, grants_of
-from sapsmed.core.tables import CellError, CsvWriter, NotMarkable, mark_errors, write_template
+from sapsmed.core.tables import ERRORS_SHOWN, CellError, CsvWriter, NotMarkable, mark_errors, write_template
 from sapsmed.kpis import import_services
 from sapsmed.kpis.forms import ImportForm
 from sapsmed.kpis.importing import long_sheet
@@ -23,7 +23,6 @@ from sapsmed.kpis.models import ImportStatus, Kpi, ObservationImport
 from sapsmed.plan.models import MemberState
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-ERRORS_SHOWN = 200  # problems listed on the preview; the download lists every problem kept
 
 
 def _batch_for(request, pk: int) -> ObservationImport:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from sapsmed.accounts.decorators import require
 from sapsmed.accounts.policy import Perm
 from sapsmed.core.roadmap_fields import normalise_terms, present_diff
-from sapsmed.core.tables import NotMarkable, mark_errors
+from sapsmed.core.tables import ERRORS_SHOWN, NotMarkable, mark_errors, stored_kinds
 from sapsmed.plan import roadmap_selectors as selectors
 from sapsmed.plan.models import ActionLineVersion
 from sapsmed.plan.roadmap_check import check_workbook
@@ -28,7 +28,6 @@ from sapsmed.plan.roadmap_services import (
 from sapsmed.plan.roadmap_views import XLSX
 
 MAX_UPLOAD = 10 * 1024 * 1024
-ERRORS_SHOWN = 200  # problems listed on a preview; all of them are counted by kind above the list
 
 
 def _refused(request, error: RoadmapRefused) -> None:
@@ -146,7 +145,7 @@ def import_preview(request, pk: int):
         result = check_workbook(bytes(upload.content), upload.filename, lookups=found,
                                 current=selectors.version_snapshot(upload.plan_version))
         problems, total = result.errors, sum(k.count for k in result.kinds)
-        kinds = [{"column": k.column, "example": k.example, "count": k.count} for k in result.kinds]
+        kinds = stored_kinds(result.kinds)
         context["result"] = result
         if result.ok:
             titles = {code: terms["title"] for code, terms in result.new_terms.items()}

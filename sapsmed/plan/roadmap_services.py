@@ -16,6 +16,7 @@ from simple_history.utils import bulk_create_with_history
 
 from sapsmed.core import roadmap_fields as rf
 from sapsmed.core.roadmap_rules import line_number
+from sapsmed.core.tables import stored_kinds
 from sapsmed.plan.events import announce_plan_changed
 from sapsmed.plan.models import (
     Action,
@@ -201,7 +202,7 @@ def _refusal(result) -> dict:
     return {"problems": [{"sheet": e.sheet, "row": e.row, "column": e.column, "value": e.value, "message": e.message}
                          for e in result.errors],
             "error_total": sum(k.count for k in result.kinds),
-            "error_kinds": [{"column": k.column, "example": k.example, "count": k.count} for k in result.kinds]}
+            "error_kinds": stored_kinds(result.kinds)}
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from sapsmed.core.bounds import Bounds, bounds_of
+from sapsmed.core.bounds import model_bounds
 from sapsmed.core.early_warning import ProgressStatus
 from sapsmed.core.workflow import Action, ReportStatus
 from sapsmed.plan.models import ActionLine, MemberState
@@ -278,20 +278,18 @@ class WorkbookUpload(models.Model):
 
     def __str__(self) -> str:
         return self.filename
-def _bounds(model, **narrowed: dict) -> dict[str, Bounds]:
-    return {name: bounds_of(model._meta.get_field(name), **narrowing) for name, narrowing in narrowed.items()}
 
 
 # What each field of a report and of a milestone can hold, said once for the report form (and so the API,
 # which checks with it), the report workbook and the services (sapsmed.core.bounds): digits and decimals
 # from the field, dates from 2000 to 2050, no control characters in text.
-REPORT_BOUNDS = _bounds(
+REPORT_BOUNDS = model_bounds(
     ProgressReport, status={}, percent_complete={"min": 0, "max": 100}, planned_start={}, planned_end={},
     actual_start={}, actual_end={}, currency={}, budget_planned={"min": 0}, budget_committed={"min": 0},
     budget_spent={"min": 0}, personnel_planned={"min": 0}, personnel_actual={"min": 0},
     quality_rating={"min": 1, "max": 5}, quality_evidence={}, risks={}, next_steps={}, narrative={},
 )
-MILESTONE_BOUNDS = _bounds(Milestone, name={}, planned_on={}, reached_on={})
+MILESTONE_BOUNDS = model_bounds(Milestone, name={}, planned_on={}, reached_on={})
 
 
 from sapsmed.progress.derived_models import Basis, RoundExpectation, StreamAssessment  # noqa: E402,F401 - derived rows

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from sapsmed.accounts.policy import Perm, can
-from sapsmed.core.tables import NotMarkable, mark_errors
+from sapsmed.core.tables import ERRORS_SHOWN, NotMarkable, mark_errors, stored_kinds
 from sapsmed.core.workflow import TransitionRefused
 from sapsmed.progress import excel, selectors
 from sapsmed.progress.access import deny
@@ -17,12 +17,11 @@ from sapsmed.progress.services import ProgressError
 from sapsmed.progress.views_rounds import _xlsx
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-ERRORS_SHOWN = 200  # problems listed on the page; all of them are counted by kind, the marked copy has them all
 
 
 def _problems(parsed) -> dict:
     """The first problems to list and every problem counted by kind, for the upload page."""
-    kinds = [{"column": k.column, "example": k.example, "count": k.count} for k in parsed.kinds]
+    kinds = stored_kinds(parsed.kinds)
     return {"errors": parsed.errors[:ERRORS_SHOWN], "error_kinds": kinds,
             "error_total": sum(k["count"] for k in kinds) or len(parsed.errors)}
 

@@ -7,7 +7,7 @@ cell_of, and the writers here), so no text becomes a formula (safe_text, writing
 Nothing here raises for a bad upload: every problem, including a wrong file type, is a CellError.
 """
 
-from sapsmed.core.tables.limits import ErrorKind, RowCap, tally
+from sapsmed.core.tables.limits import ERRORS_SHOWN, ErrorKind, RowCap, stored_kinds, tally
 from sapsmed.core.tables.reading import EMPTY_REQUIRED, TableResult, read_table
 from sapsmed.core.tables.safe_text import CsvDictWriter, CsvWriter, csv_cell
 from sapsmed.core.tables.schema import ROW, CellError, Column, Issue, Kind, RowCheck, Sheet, TableCheck
@@ -24,6 +24,7 @@ from sapsmed.core.tables.writing import (
 
 __all__ = [
     "EMPTY_REQUIRED",
+    "ERRORS_SHOWN",
     "ROW",
     "CellError",
     "Column",
@@ -44,6 +45,7 @@ __all__ = [
     "mark_errors",
     "put_cell",
     "read_table",
+    "stored_kinds",
     "tally",
     "what_to_enter",
     "write_rows_xlsx",

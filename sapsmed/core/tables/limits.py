@@ -183,6 +183,15 @@ class ErrorKind:
     count: int
 
 
+# Problems a preview lists; every problem is counted by kind above the list, and the downloads hold them all.
+ERRORS_SHOWN = 200
+
+
+def stored_kinds(kinds: Iterable[ErrorKind]) -> list[dict]:
+    """The counts by kind as a preview shows them and a summary stores them (JSON)."""
+    return [{"column": k.column, "example": k.example, "count": k.count} for k in kinds]
+
+
 class Tally:
     """Counts problems by kind; kinds are kept in the order first met."""
 
