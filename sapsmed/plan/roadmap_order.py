@@ -63,9 +63,7 @@ def differences(*, as_of: date | None = None) -> list[str]:
     stale = _stale(list(PlanVersion.objects.values_list("pk", flat=True)))
     if not stale:
         return []
-    names = dict(ActionLineVersion.objects.filter(pk__in=[lv.pk for lv in stale]).values_list(
-        "pk", "action_line__code"))
-    versions = dict(ActionLineVersion.objects.filter(pk__in=[lv.pk for lv in stale]).values_list(
-        "pk", "plan_version__number"))
-    return [f"Roadmap order {names[lv.pk]} (version {versions[lv.pk]}): stored place differs; recomputed "
+    named = {pk: (code, number) for pk, code, number in ActionLineVersion.objects.filter(
+        pk__in=[lv.pk for lv in stale]).values_list("pk", "action_line__code", "plan_version__number")}
+    return [f"Roadmap order {named[lv.pk][0]} (version {named[lv.pk][1]}): stored place differs; recomputed "
             f"{lv.draw_rank}." for lv in sorted(stale, key=lambda lv: lv.draw_rank)]
