@@ -6,7 +6,7 @@ only (read-only), or the readers with LOAD_PROPONENTS proponents and LOAD_FOCAL_
 (mixed; fixed counts, spawned first, each on an account of its own). Each request says
 X-Forwarded-Proto: https, as the TLS proxy in front of a production server does (settings trust that
 header), so production settings serve plain HTTP on 127.0.0.1 without redirecting. Think time of the
-readers: between(1, 3) seconds per user between requests; a proponent saves every 5-10 s, a focal point
+readers: between(1, 3) seconds per user between requests; a proponent reads its list and saves every 5-10 s, a focal point
 enters a value every 10 s. A writer's 409 (a stale revision) is not a failure: it reads the report again
 and retries, and the count of those conflicts is written to LOAD_WRITER_LOG at the end.
 """
@@ -135,7 +135,6 @@ class Proponent(HttpUser):
         _name, token, self.state = ACCOUNTS[next(_proponent_turn) % len(ACCOUNTS)]
         self.auth = {**PROXY, "Authorization": f"Token {token}"}
         self.drafts, self.submitted = {}, []
-        self.read_mine()
 
     def read_mine(self):
         """The state's reports in the open round, as its "my work" list: drafts to edit, submissions to withdraw."""
@@ -167,15 +166,13 @@ class Proponent(HttpUser):
 
     @task
     def save(self):
+        # Each turn starts from the list, as a proponent opens "my work" before editing a report: the list
+        # is read as often as drafts are saved (once a turn), not only when the user starts.
+        self.read_mine()
         if not self.drafts:
             if self.submitted:  # every draft went in: take one back, so the run keeps saving drafts
-                report_id = self.submitted.pop()
-                response = self.send("POST", f"/api/progress-reports/{report_id}/withdraw/",
-                                     "/api/progress-reports/<id>/withdraw/", {"revision": None})
-                if response.status_code == 200:
-                    self.drafts[report_id] = response.json()["revision"]
-            else:
-                self.read_mine()
+                self.send("POST", f"/api/progress-reports/{self.submitted[-1]}/withdraw/",
+                          "/api/progress-reports/<id>/withdraw/", {"revision": None})
             return
         report_id = random.choice(list(self.drafts))
         revision = self.drafts[report_id]

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from sapsmed.core.early_warning import Severity
 from sapsmed.core.sequencing import code_text_key
-from sapsmed.plan.models import ActionLine, ActionLineVersion, MemberState
+from sapsmed.plan.models import ActionLine, ActionLineVersion, MemberState, PlanVersion
 from sapsmed.plan.selectors import current_version
 from sapsmed.progress import derived_rounds, warning
 from sapsmed.progress.derived_locks import lock_lines
@@ -34,8 +34,10 @@ _COMPARED = ("terms_id", "goal_code", "rag", "worst_first", "flags", "notes", "r
              "report_workflow_status", "counted_reports", "is_demo", "current_round")
 
 
-def _rows(as_of: date, basis: str, line_ids: set[int] | None) -> list[StreamAssessment]:
-    found = warning.compute(as_of, warning.thresholds(), accepted_only=basis == Basis.ACCEPTED, line_ids=line_ids)
+def _rows(as_of: date, basis: str, line_ids: set[int] | None, *, version: PlanVersion | None = None,
+          read_lines: set[int] | None = None) -> list[StreamAssessment]:
+    found = warning.compute(as_of, warning.thresholds(), accepted_only=basis == Basis.ACCEPTED, line_ids=line_ids,
+                            version=version, read_lines=read_lines)
     current = found.current_round.name if found.current_round else ""
     rows = []
     for s in found.streams:
@@ -60,9 +62,9 @@ def worst_first_key(w, code: str, iso3: str) -> str:
     return f"{RAG_RANK[w.rag.value]}{counts}{code_text_key(code)}|{iso3}"
 
 
-def successors_of(line_ids: set[int]) -> set[int]:
-    """The lines of the plan in force that wait for any of these lines."""
-    version = current_version()
+def successors_of(line_ids: set[int], *, version: PlanVersion | None = None) -> set[int]:
+    """The lines of the plan in force (`version`, if read) that wait for any of these lines."""
+    version = version or current_version()
     if version is None or not line_ids:
         return set()
     return set(ActionLineVersion.objects.filter(plan_version=version, predecessors__in=line_ids)
@@ -76,7 +78,7 @@ def bases_counting(*statuses: str) -> list[str]:
             if any(s in warning.counted_statuses(basis == Basis.ACCEPTED) for s in statuses)]
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # a failure rolls back the caller's whole write, as it must
 def streams_recompute(*, line_ids: set[int] | None = None, as_of: date | None = None,
                       bases: list[str] | None = None) -> int:
     """Recompute and store the streams of these action lines and of the lines waiting for them (None: all),
@@ -87,9 +89,11 @@ def streams_recompute(*, line_ids: set[int] | None = None, as_of: date | None = 
     """
     as_of = as_of or timezone.localdate()
     bases = list(Basis) if bases is None else bases
-    targets = None if line_ids is None else set(line_ids) | successors_of(set(line_ids))
-    lock_lines(None if targets is None else warning.with_predecessors(targets))
-    rows = [row for basis in bases for row in _rows(as_of, basis, targets)]
+    version = current_version()  # read once: every step below reads the lines of this version
+    targets = None if line_ids is None else set(line_ids) | successors_of(set(line_ids), version=version)
+    read_lines = None if targets is None else warning.with_predecessors(targets, version=version)
+    lock_lines(read_lines)
+    rows = [row for basis in bases for row in _rows(as_of, basis, targets, version=version, read_lines=read_lines)]
     stale = StreamAssessment.objects.filter(basis__in=bases)
     if targets is not None:
         stale = stale.filter(action_line_id__in=targets)

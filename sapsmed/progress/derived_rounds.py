@@ -53,7 +53,7 @@ def _rows(rounds: list[ReportingRound], line_ids=None, state_id=None) -> list[Ro
     return rows
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # a failure rolls back the caller's whole write, as it must
 def expectations_recompute(*, rounds=None, line_ids=None, state_id=None) -> int:
     """Rewrite the expectations of these rounds (None: all), narrowed to these lines and this state if given."""
     lock_lines(line_ids)  # take turns with another writer of the same rows (derived.lock_lines)

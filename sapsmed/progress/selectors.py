@@ -32,12 +32,13 @@ from sapsmed.progress.models import (
 REPORT_RELATED = ("round", "action_line__action__outcome__goal", "member_state")
 
 
-def lines_in_force(line_ids=None) -> list[ActionLineVersion]:
+def lines_in_force(line_ids=None, *, version: PlanVersion | None = None) -> list[ActionLineVersion]:
     """The action lines of the plan version in force (not retired), with goal, lead states and predecessors.
 
-    `line_ids` narrows them to those action lines (None: all).
+    `line_ids` narrows them to those action lines (None: all). `version`: the version in force, when the
+    caller has already read it (a write's recompute reads it once).
     """
-    version = current_version()
+    version = version or current_version()
     if version is None:
         return []
     chosen = ActionLineVersion.objects.filter(plan_version=version, retired=False)

@@ -15,7 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from sapsmed.core import early_warning as ew
-from sapsmed.plan.models import ActionLineVersion
+from sapsmed.plan.models import ActionLineVersion, PlanVersion
 from sapsmed.plan.selectors import current_version
 from sapsmed.progress.derived_models import RagChoice
 from sapsmed.progress.models import Milestone, ProgressReport, ReportingRound
@@ -80,9 +80,12 @@ class Assessment:
     unreported_lines: list[str]  # lines in force with no lead state: nobody is asked to report
 
 
-def current_round(as_of: date) -> ReportingRound | None:
-    """The latest round already open on that date: missing reports for it are flagged once it is due."""
-    return ReportingRound.objects.filter(opens_on__lte=as_of).order_by("-opens_on", "-name").first()
+def current_round(as_of: date, rounds: list[ReportingRound] | None = None) -> ReportingRound | None:
+    """The latest round already open on that date: missing reports for it are flagged once it is due.
+    From `rounds` (every round, already read) when given, else from the database: the same order."""
+    if rounds is None:
+        return ReportingRound.objects.filter(opens_on__lte=as_of).order_by("-opens_on", "-name").first()
+    return max((r for r in rounds if r.opens_on <= as_of), key=lambda r: (r.opens_on, r.name), default=None)
 
 
 def _core_report(row: dict, key: str, round_names: dict[int, str], due: dict[int, date], tz) -> ew.ProgressReport:
@@ -142,14 +145,19 @@ def counted_statuses(accepted_only: bool) -> list[str]:
     return ["accepted"] if accepted_only else _COUNTED
 
 
-def compute(as_of: date, th: ew.Thresholds, *, accepted_only: bool, line_ids: set[int] | None = None) -> Computed:
+def compute(as_of: date, th: ew.Thresholds, *, accepted_only: bool, line_ids: set[int] | None = None,
+            version: PlanVersion | None = None, read_lines: set[int] | None = None) -> Computed:
     """The streams of the lines in force (of `line_ids` only, when given), through the core's rules.
 
     A stream's predecessor flags read its predecessors' own assessment, so their reports are read too;
-    only the streams asked for are returned.
+    only the streams asked for are returned. A caller that has read the version in force and the lines to
+    read (`line_ids` with their predecessors) passes them, so that a write reads each once.
     """
-    lines = lines_in_force(with_predecessors(line_ids) if line_ids is not None else None)
-    rounds = list(ReportingRound.objects.only("id", "name", "due_on", "is_demo"))
+    version = version or current_version()
+    if line_ids is not None and read_lines is None:
+        read_lines = with_predecessors(line_ids, version=version)
+    lines = lines_in_force(read_lines if line_ids is not None else None, version=version)
+    rounds = list(ReportingRound.objects.only("id", "name", "opens_on", "due_on", "is_demo"))
     round_names = {r.pk: r.name for r in rounds}
     due = {r.pk: r.due_on for r in rounds}
     reports = ProgressReport.objects.filter(workflow_status__in=counted_statuses(accepted_only)).exclude(status="")
@@ -172,7 +180,7 @@ def compute(as_of: date, th: ew.Thresholds, *, accepted_only: bool, line_ids: se
                                        predecessors))
             meta[key] = (lv, state, stored)
     inputs = _with_latest_milestones(inputs, meta, as_of)
-    rnd = current_round(as_of)
+    rnd = current_round(as_of, rounds)
     core_round = ew.ReportingRound(rnd.name, rnd.due_on) if rnd else None
     warnings = ew.assess_all(inputs, as_of=as_of, thresholds=th, current_round=core_round)
 
@@ -192,9 +200,9 @@ def compute(as_of: date, th: ew.Thresholds, *, accepted_only: bool, line_ids: se
     return Computed(streams, rnd, unreported, rows)
 
 
-def with_predecessors(line_ids: set[int]) -> set[int]:
-    """The lines asked for and the lines they wait for, in the plan version in force."""
-    version = current_version()
+def with_predecessors(line_ids: set[int], *, version: PlanVersion | None = None) -> set[int]:
+    """The lines asked for and the lines they wait for, in the plan version in force (`version`, if read)."""
+    version = version or current_version()
     if version is None:
         return set()
     preds = ActionLineVersion.predecessors.through.objects.filter(
