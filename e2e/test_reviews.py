@@ -48,7 +48,6 @@ def test_a_review_is_generated_tabled_published_and_read_by_the_public(live_serv
     page.select_option("#id_kind", "mid_term")
     page.fill("#id_title", "Mid-Term Review of the SAP SMED 2016-2025")
     page.fill("#id_cut_off", "2020-12-31")
-    page.fill("#id_rounds", "2016-H1 to 2020-H2")
     page.click("button:has-text('Create review')")
     page.wait_for_url("**/reviews/*/")
     review_url = page.url

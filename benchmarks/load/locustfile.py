@@ -6,8 +6,8 @@ only (read-only), or the readers with LOAD_PROPONENTS proponents and LOAD_FOCAL_
 (mixed; fixed counts, spawned first, each on an account of its own). Each request says
 X-Forwarded-Proto: https, as the TLS proxy in front of a production server does (settings trust that
 header), so production settings serve plain HTTP on 127.0.0.1 without redirecting. Think time of the
-readers: between(1, 3) seconds per user between requests; a proponent reads its list and saves every 5-10 s, a focal point
-enters a value every 10 s. A writer's 409 (a stale revision) is not a failure: it reads the report again
+readers: between(1, 3) seconds per user between requests; a proponent reads its list and saves every 5-10 s,
+a focal point enters a value every 10 s. A writer's 409 (a stale revision) is not a failure: it reads the report again
 and retries, and the count of those conflicts is written to LOAD_WRITER_LOG at the end.
 """
 

@@ -17,14 +17,17 @@ def _file_url(request, name: str, obj, kind: str) -> str | None:
 
 class ReviewSerializer(serializers.ModelSerializer):
     plan_version = serializers.IntegerField(source="plan_version.number", read_only=True)
+    first_round = serializers.SlugRelatedField(slug_field="name", read_only=True)
+    last_round = serializers.SlugRelatedField(slug_field="name", read_only=True)
     snapshots = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     pdf_url = serializers.SerializerMethodField()
     xlsx_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Review
-        fields = ["id", "kind", "title", "cut_off", "plan_version", "kpi_year_from", "kpi_year_to", "rounds",
-                  "findings", "recommendations", "generated_at", "pdf_url", "xlsx_url", "snapshots", "created_at"]
+        fields = ["id", "kind", "title", "cut_off", "plan_version", "kpi_year_from", "kpi_year_to",
+                  "first_round", "last_round", "findings", "recommendations", "generated_at", "pdf_url", "xlsx_url",
+                  "snapshots", "created_at"]
 
     def get_pdf_url(self, review) -> str | None:
         return _file_url(self.context.get("request"), "review_file", review, "pdf")
@@ -36,7 +39,8 @@ class ReviewSerializer(serializers.ModelSerializer):
 class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
     """Reviews of the plan (mid-term, final, ad hoc) with their generated PDF and workbook."""
 
-    queryset = Review.objects.select_related("plan_version").prefetch_related("snapshots").order_by("-cut_off", "pk")
+    queryset = (Review.objects.select_related("plan_version", "first_round", "last_round")
+                .prefetch_related("snapshots").order_by("-cut_off", "pk"))
     serializer_class = ReviewSerializer
     permission_classes = [SignedInWithRole]
     filterset_fields = ["kind"]

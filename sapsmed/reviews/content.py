@@ -11,19 +11,34 @@ from collections.abc import Callable
 
 from django.utils import timezone
 
+from sapsmed.core.report_cells import formats_of
 from sapsmed.plan.models import ActionLineVersion, PlanVersion, StrategicGoal
+from sapsmed.reviews.scope import scope_of
 
 Section = dict
 SectionProvider = Callable[["object"], Section | None]
 
 
-def table(title: str, columns: list[str], rows: list[list], *, note: str = "", key: str = "") -> dict:
-    return {"title": title, "columns": columns, "rows": rows, "note": note, "key": key or title}
+def table(title: str, columns: list[str], rows: list[list], *, note: str = "", key: str = "",
+          formats: list[str] | None = None, annex: bool = False, sheet: str = "", demo: bool = False,
+          synthetic: bool = False) -> dict:
+    """A table of a section. Cells are typed values (numbers as numbers, years as integers, None when
+    missing); `formats` names each column's format (sapsmed.core.report_cells.Fmt; text when omitted).
+    An `annex` table goes to the workbook only (every survey estimate, say), not to the page or PDF.
+    `sheet`: the workbook sheet's name when the title is too long for one (31 characters at most).
+    `demo`/`synthetic`: the table shows demonstration progress reports / synthetic survey data; its section
+    is marked too, and every output marks that table (and only the tables and pages that hold such data)."""
+    return {"title": title, "columns": columns, "rows": rows, "note": note, "key": key or title,
+            "formats": [str(f) for f in formats_of(columns, formats)], "annex": annex, "sheet": sheet,
+            "demo": demo, "synthetic": synthetic}
 
 
 def section(sid: str, title: str, *, paragraphs=(), tables=(), charts=(), demo=False, synthetic=False) -> Section:
-    return {"id": sid, "title": title, "paragraphs": list(paragraphs), "tables": list(tables),
-            "charts": list(charts), "demo": demo, "synthetic": synthetic}
+    """A section; it is marked demonstration (synthetic) when it says so or when any of its tables does."""
+    tables = list(tables)
+    return {"id": sid, "title": title, "paragraphs": list(paragraphs), "tables": tables, "charts": list(charts),
+            "demo": demo or any(t.get("demo") for t in tables),
+            "synthetic": synthetic or any(t.get("synthetic") for t in tables)}
 
 
 def plan_section(review) -> Section:
@@ -67,13 +82,16 @@ def _providers() -> list[SectionProvider]:
 
 
 def review_content(review) -> dict:
+    scope = scope_of(review)
     sections = [s for s in (provider(review) for provider in _providers()) if s is not None]
     return {
         "meta": {
             "title": review.title, "kind": review.kind, "kind_label": review.get_kind_display(),
             "cut_off": review.cut_off.isoformat(), "plan_title": review.plan_version.plan.title,
             "plan_version": review.plan_version.number, "plan_version_label": review.plan_version.label,
-            "kpi_years": [review.kpi_year_from, review.kpi_year_to], "rounds": review.rounds,
+            "kpi_years": [review.kpi_year_from, review.kpi_year_to], "rounds": list(scope.rounds),
+            "scope": {"header": scope.header(), "progress": scope.progress_sentence(), "kpis": scope.kpi_sentence(),
+                      "version": scope.version_sentence(), "cut_off": scope.cut_off_text},
             "generated_at": timezone.now().isoformat(timespec="seconds"),
             "demo": any(s["demo"] for s in sections), "synthetic": any(s["synthetic"] for s in sections),
         },

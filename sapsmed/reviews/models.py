@@ -5,6 +5,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from sapsmed.plan.models import PlanVersion
+from sapsmed.progress.models import ReportingRound
 
 
 class ReviewKind(models.TextChoices):
@@ -20,8 +21,10 @@ class Review(models.Model):
     plan_version = models.ForeignKey(PlanVersion, on_delete=models.PROTECT)
     kpi_year_from = models.PositiveSmallIntegerField(default=2016)
     kpi_year_to = models.PositiveSmallIntegerField(default=2020)
-    rounds = models.CharField(max_length=300, blank=True,
-                              help_text="Reporting rounds covered, e.g. 2016-H1 to 2020-H2.")
+    first_round = models.ForeignKey(ReportingRound, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", help_text="The first reporting round the review covers.")
+    last_round = models.ForeignKey(ReportingRound, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", help_text="The last reporting round the review covers.")
     findings = models.TextField(blank=True)
     recommendations = models.TextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True)

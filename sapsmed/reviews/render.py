@@ -42,11 +42,12 @@ def with_charts(content: dict) -> dict:
     sections = []
     for s in content["sections"]:
         charts = [{**c, "src": chart_svg_uri(c["spec"])} for c in s.get("charts", [])]
-        keys = {t.get("key") or t["title"] for t in s["tables"]}
+        shown = [t for t in s["tables"] if not t.get("annex")]  # annex tables are in the workbook only
+        keys = {t.get("key") or t["title"] for t in shown}
         tables = [{**t, "charts": [c for c in charts if c.get("key") == (t.get("key") or t["title"])]}
-                  for t in s["tables"]]
+                  for t in shown]
         loose = [c for c in charts if c.get("key") not in keys]
-        short = (not charts and sum(len(t["rows"]) for t in s["tables"]) + len(s["paragraphs"]) <= SHORT_SECTION
+        short = (not charts and sum(len(t["rows"]) for t in shown) + len(s["paragraphs"]) <= SHORT_SECTION
                  and bool(sections) and _marks(sections[-1]) == _marks(s))  # never onto a page marked otherwise
         sections.append({**s, "charts": loose, "tables": tables, "short": short})
     return {**content, "sections": sections, "generated_label": _when(content["meta"].get("generated_at", ""))}

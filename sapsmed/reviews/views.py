@@ -13,6 +13,7 @@ from sapsmed.reviews import selectors, services
 from sapsmed.reviews.forms import FindingsForm, FreezeForm, ReviewForm, ScorecardPublishForm
 from sapsmed.reviews.models import Review, ScorecardEdition, Snapshot
 from sapsmed.reviews.render import with_charts
+from sapsmed.reviews.scope import scope_of
 
 
 @require(Perm.DASHBOARD_VIEW)
@@ -30,10 +31,11 @@ def review_list(request):
 
 @require(Perm.DASHBOARD_VIEW)
 def review_detail(request, pk: int):
-    review = get_object_or_404(Review.objects.select_related("plan_version__plan"), pk=pk)
+    review = get_object_or_404(Review.objects.select_related("plan_version__plan", "first_round", "last_round"),
+                               pk=pk)
     manage = can(request.user, Perm.REVIEW_MANAGE)
     return render(request, "reviews/review_detail.html", {
-        "review": review, "c": with_charts(review.content) if review.content else None,
+        "review": review, "scope": scope_of(review), "c": with_charts(review.content) if review.content else None,
         "findings_form": FindingsForm(instance=review) if manage else None,
         "freeze_form": FreezeForm() if manage else None, "snapshots": review.snapshots.all(),
     })

@@ -29,7 +29,7 @@ def pdf_text(field) -> str:
 def review(personas):
     return Review.objects.create(kind="mid_term", title="Mid-Term Review of the SAP SMED 2016-2025",
                                  cut_off=date(2020, 12, 31), plan_version=PlanVersion.objects.get(number=1),
-                                 kpi_year_from=2016, kpi_year_to=2020, rounds="2016-H1 to 2020-H2",
+                                 kpi_year_from=2016, kpi_year_to=2020,
                                  findings="Progress was uneven across goals.\n\nData gaps remain for national KPIs.",
                                  recommendations="Adopt a common SME definition for statistics\nFill the KPI gaps",
                                  created_by=personas["secretariat"])

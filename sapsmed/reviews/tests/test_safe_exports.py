@@ -83,7 +83,7 @@ def review(personas):
     goal.save()
     return Review.objects.create(kind="mid_term", title="=1+2 review\x07", cut_off=date(2020, 12, 31),
                                  plan_version=PlanVersion.objects.get(number=1), kpi_year_from=2016,
-                                 kpi_year_to=2020, rounds="", findings="", recommendations="",
+                                 kpi_year_to=2020, findings="", recommendations="",
                                  created_by=personas["secretariat"])
 
 
