@@ -196,3 +196,15 @@ def test_the_export_has_provenance_columns_and_hides_who_from_the_public(client_
     assert "focal_mys" in client_for("viewer").get("/kpis/export.csv").content.decode()
     xlsx = client_for("anonymous").get("/kpis/export.xlsx")
     assert xlsx.content.startswith(b"PK")
+
+
+def test_a_values_row_shows_the_value_its_source_and_provenance_escaped(client_for, personas, kpi, state):
+    from sapsmed.kpis.services import observation_record
+
+    obs = observation_record(kpi=kpi("KPI-E2"), state=state("MYS"), year=2019, value=Decimal("51.8"),
+                             source='DOSM <script>alert("x")</script>', user=personas["focal_mys"], reason="Entered")
+    Observation.objects.filter(pk=obs.pk).update(note="LFS & revised")
+    page = client_for("anonymous").get("/kpis/KPI-E2/").content.decode()
+    assert f'<tr><td><a href="/kpis/observations/{obs.pk}/">2019</a></td>\n<td class="num">51.8</td>' in page
+    assert "DOSM &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; <span class=\"small\">— LFS &amp; revised</span>" in page
+    assert "<script>alert" not in page

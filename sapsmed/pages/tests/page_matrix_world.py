@@ -159,7 +159,7 @@ def _reviews_and_jobs(w: World) -> None:
     sec = w.users["secretariat"]
     review = services.review_create(user=sec, kind="mid_term", title="Mid-Term Review", cut_off=date(2020, 12, 31),
                                     plan_version=PlanVersion.objects.get(number=1), kpi_year_from=2016,
-                                    kpi_year_to=2020, rounds="", findings="Uneven.",
+                                    kpi_year_to=2020, findings="Uneven.",
                                     recommendations="Fill the KPI gaps")
     # The matrix asks who may fetch the files, not how they look (the reviews tests render them), so a
     # one-line PDF stands in for the seconds-long layout.

@@ -2,21 +2,13 @@
 
 from django import template
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from sapsmed.accounts.row_urls import url_maker
+
 register = template.Library()
-
-_PLACEHOLDER = "0"  # reversed once per page, then each row's key put in its place (codes and keys are URL-safe)
-
-
-def _url_maker(name: str):
-    pattern = reverse(name, args=[_PLACEHOLDER])
-    head, tail = pattern[: pattern.rindex(_PLACEHOLDER)], pattern[pattern.rindex(_PLACEHOLDER) + 1:]
-    return lambda key: f"{head}{key}{tail}"
-
 
 def _row(s, history_url, report_url, demo_label) -> str:
     code, w = s.line.action_line.code, s.warning
@@ -46,7 +38,7 @@ def _row(s, history_url, report_url, demo_label) -> str:
 @register.simple_tag
 def warning_rows(streams) -> str:
     """Every row of the table; the demonstration label is the one component (_demo_label.html), drawn once."""
-    history_url = _url_maker("progress:line_history")
-    report_url = _url_maker("progress:report")
+    history_url = url_maker("progress:line_history")
+    report_url = url_maker("progress:report")
     demo_label = render_to_string("_demo_label.html")
     return mark_safe("\n".join(_row(s, history_url, report_url, demo_label) for s in streams))  # noqa: S308 - rows built by format_html
