@@ -8,17 +8,18 @@ thresholds come from settings.SAPSMED_EARLY_WARNING (keys are the fields of core
 
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from sapsmed.core import early_warning as ew
 from sapsmed.plan.models import ActionLineVersion, PlanVersion
 from sapsmed.plan.selectors import current_version
 from sapsmed.progress.derived_models import RagChoice
-from sapsmed.progress.models import Milestone, ProgressReport, ReportingRound
+from sapsmed.progress.models import Milestone, ProgressReport, ReportingRound, ReportTransition
 from sapsmed.progress.selectors import champions_by_goal, goal_of, lines_in_force
 
 RAG_LABELS = {ew.Rag(value): label for value, label in RagChoice.choices}  # the stored rows' words
@@ -125,16 +126,21 @@ class Computed:
     rows: list[dict]
 
 
-def assess(as_of: date | None = None, *, accepted_only: bool = False) -> Assessment:
+def assess(as_of: date | None = None, *, accepted_only: bool = False, version: PlanVersion | None = None,
+           round_ids: set[int] | None = None, accepted_by: datetime | None = None) -> Assessment:
     """Every (line, lead state) of the plan in force, assessed from submitted, validated and accepted reports.
 
-    Reviews pass accepted_only (with their cut-off date): only reports the Secretariat accepted count in what
-    a review tables. Pages read the stored assessments (sapsmed.progress.derived) instead of this.
+    Reviews pass accepted_only with their cut-off date, their plan version, the rounds they cover
+    (`round_ids`) and the end of their cut-off day (`accepted_by`): only reports of those rounds that the
+    Secretariat had accepted by then count in what a review tables. Pages read the stored assessments
+    (sapsmed.progress.derived) instead of this.
     """
     as_of = as_of or timezone.localdate()
     th = thresholds()
-    found = compute(as_of, th, accepted_only=accepted_only)
-    line_status = _worst_by_line(lines_in_force(), found.streams)
+    version = version or current_version()
+    found = compute(as_of, th, accepted_only=accepted_only, version=version, round_ids=round_ids,
+                    accepted_by=accepted_by)
+    line_status = _worst_by_line(lines_in_force(version=version), found.streams)
     has_demo = any(r["is_demo"] for r in found.rows) or bool(found.current_round and found.current_round.is_demo)
     return Assessment(as_of, found.current_round, th, found.streams, line_status, has_demo, found.unreported_lines)
 
@@ -146,12 +152,15 @@ def counted_statuses(accepted_only: bool) -> list[str]:
 
 
 def compute(as_of: date, th: ew.Thresholds, *, accepted_only: bool, line_ids: set[int] | None = None,
-            version: PlanVersion | None = None, read_lines: set[int] | None = None) -> Computed:
+            version: PlanVersion | None = None, read_lines: set[int] | None = None,
+            round_ids: set[int] | None = None, accepted_by: datetime | None = None) -> Computed:
     """The streams of the lines in force (of `line_ids` only, when given), through the core's rules.
 
     A stream's predecessor flags read its predecessors' own assessment, so their reports are read too;
     only the streams asked for are returned. A caller that has read the version in force and the lines to
-    read (`line_ids` with their predecessors) passes them, so that a write reads each once.
+    read (`line_ids` with their predecessors) passes them, so that a write reads each once. `round_ids` and
+    `accepted_by` narrow the reports to those rounds and to those accepted by then (a review's scope); the
+    round checked for missing reports is then the latest of those rounds open on `as_of`.
     """
     version = version or current_version()
     if line_ids is not None and read_lines is None:
@@ -163,6 +172,11 @@ def compute(as_of: date, th: ew.Thresholds, *, accepted_only: bool, line_ids: se
     reports = ProgressReport.objects.filter(workflow_status__in=counted_statuses(accepted_only)).exclude(status="")
     if line_ids is not None:
         reports = reports.filter(action_line_id__in=[lv.action_line_id for lv in lines])
+    if round_ids is not None:
+        reports = reports.filter(round_id__in=round_ids)
+    if accepted_by is not None:
+        reports = reports.filter(Exists(ReportTransition.objects.filter(
+            report_id=OuterRef("pk"), to_status="accepted", at__lte=accepted_by)))
     rows = list(reports.values(*_FIELDS))
     by_pair: dict[tuple[int, int], list[dict]] = {}
     for row in rows:
@@ -180,7 +194,7 @@ def compute(as_of: date, th: ew.Thresholds, *, accepted_only: bool, line_ids: se
                                        predecessors))
             meta[key] = (lv, state, stored)
     inputs = _with_latest_milestones(inputs, meta, as_of)
-    rnd = current_round(as_of, rounds)
+    rnd = current_round(as_of, rounds if round_ids is None else [r for r in rounds if r.pk in round_ids])
     core_round = ew.ReportingRound(rnd.name, rnd.due_on) if rnd else None
     warnings = ew.assess_all(inputs, as_of=as_of, thresholds=th, current_round=core_round)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils import timezone
+
 from sapsmed.core import review_scope as rs
 from sapsmed.plan.models import Plan, PlanVersion
 from sapsmed.progress.models import ReportingRound
@@ -13,16 +15,19 @@ def _scope_rounds(rounds) -> list[rs.ScopeRound]:
     return [rs.ScopeRound(r.name, r.opens_on) for r in rounds]
 
 
+def decision_date(amendment) -> date:
+    """The day an amendment was decided: as recorded, else the day it was approved on the platform (local time)."""
+    if amendment.decided_on:
+        return amendment.decided_on
+    return timezone.localdate(amendment.approved_at or amendment.recorded_at)
+
+
 def version_decisions(plan: Plan) -> list[rs.VersionDecision]:
     """Each version of the plan with the date of the decision that made it (the endorsed version: none)."""
     found = []
     for v in PlanVersion.objects.filter(plan=plan).select_related("amendment"):
         amendment = getattr(v, "amendment", None)
-        decided = None
-        if amendment is not None:  # undated decisions count from their approval (or the version's creation)
-            approved = amendment.approved_at or v.created_at
-            decided = amendment.decided_on or approved.date()
-        found.append(rs.VersionDecision(v.number, decided))
+        found.append(rs.VersionDecision(v.number, decision_date(amendment) if amendment is not None else None))
     return found
 
 
