@@ -114,6 +114,8 @@ TEMPLATES = [
     },
 ]
 
+FORM_RENDERER = "sapsmed.accounts.form_renderer.FormRenderer"  # one fields template for every form
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

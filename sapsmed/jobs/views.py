@@ -1,11 +1,13 @@
 """Job pages: progress while it runs (the page refreshes itself, no script), the result when done."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from sapsmed.accounts.policy import grants_of
-from sapsmed.jobs.models import Job
+from sapsmed.jobs.models import Job, JobStatus
 
 
 def _job_for(request, job_id) -> Job:
@@ -22,7 +24,13 @@ def _job_for(request, job_id) -> Job:
 
 
 def job_detail(request, job_id):
-    return render(request, "jobs/job_detail.html", {"job": _job_for(request, job_id)})
+    """The job's progress; once it has succeeded, the page its result names (`next_url`, a path of this site)."""
+    job = _job_for(request, job_id)
+    next_url = (job.result or {}).get("next_url", "") if job.status == JobStatus.SUCCEEDED else ""
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts=None) and next_url.startswith("/"):
+        messages.success(request, job.message or "Done.")
+        return redirect(next_url)
+    return render(request, "jobs/job_detail.html", {"job": job})
 
 
 def job_download(request, job_id):

@@ -5,6 +5,7 @@ import json
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from sapsmed.core.snapshot_diff import diff_contents
@@ -73,8 +74,11 @@ def review_generate(*, review: Review, job) -> Review:
     except Exception as exc:
         job_fail(job, f"The report could not be generated: {exc}")
         raise
-    job_succeed(job, message=f"Report ready: {len(content['sections'])} sections, {len(pdf) // 1024} kB PDF.",
-                result={"review": review.pk}, file_name=f"{_slug(review)}.pdf", file_bytes=pdf)
+    # The job ends on the review, whose page links the PDF, the workbook and the snapshots (jobs.views follows
+    # next_url once the job has succeeded).
+    job_succeed(job, message=f"Report ready: {len(content['sections'])} sections, {len(pdf) // 1024} kB PDF, "
+                             f"{len(xlsx) // 1024} kB Excel workbook.",
+                result={"review": review.pk, "next_url": reverse("review", args=[review.pk])})
     return review
 
 

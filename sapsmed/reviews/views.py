@@ -13,20 +13,23 @@ from sapsmed.reviews import selectors, services
 from sapsmed.reviews.forms import FindingsForm, FreezeForm, ReviewForm, ScorecardPublishForm
 from sapsmed.reviews.models import Review, ScorecardEdition, Snapshot
 from sapsmed.reviews.render import with_charts
-from sapsmed.reviews.scope import scope_of
+from sapsmed.reviews.scope import proposals, scope_of
 
 
 @require(Perm.DASHBOARD_VIEW)
 def review_list(request):
     if request.method == "POST" and not can(request.user, Perm.REVIEW_MANAGE):
         raise PermissionDenied("Only the ASEAN Secretariat creates reviews.")
-    form = ReviewForm(request.POST or None) if can(request.user, Perm.REVIEW_MANAGE) else None
+    kind = request.GET.get("kind") if request.GET.get("kind") in ("mid_term", "final") else "final"
+    form = None
+    if can(request.user, Perm.REVIEW_MANAGE):  # the form proposes the scope of a review of this kind (scope.proposals)
+        form = ReviewForm(request.POST or None, initial=None if request.POST else proposals(kind))
     if form is not None and request.method == "POST" and form.is_valid():
         review = services.review_create(user=request.user, **form.cleaned_data)
         messages.success(request, "Review created. Write its findings, then generate the report.")
         return redirect("review", review.pk)
-    reviews = Review.objects.select_related("plan_version").prefetch_related("snapshots")
-    return render(request, "reviews/review_list.html", {"reviews": reviews, "form": form})
+    reviews = Review.objects.select_related("plan_version", "first_round", "last_round").prefetch_related("snapshots")
+    return render(request, "reviews/review_list.html", {"reviews": reviews, "form": form, "kind": kind})
 
 
 @require(Perm.DASHBOARD_VIEW)
@@ -100,9 +103,11 @@ def snapshot_detail(request, pk: int):
     except Http404:
         return redirect_to_login(request.get_full_path())
     internal = can(request.user, Perm.DASHBOARD_VIEW)
+    # Comparing with today's data recomputes the whole review: asked for, not drawn on every view.
+    compare = internal and request.GET.get("compare") == "1"
     return render(request, "reviews/snapshot_detail.html", {
         "snap": snap, "c": with_charts(snap.content), "intact": services.snapshot_intact(snap),
-        "changes": services.snapshot_changes(snap) if internal else None,
+        "internal": internal, "changes": services.snapshot_changes(snap) if compare else None,
         "manage": can(request.user, Perm.REVIEW_MANAGE),
     })
 
