@@ -40,7 +40,7 @@ class ReviewForm(forms.ModelForm):
         help_texts = {"cut_off": "Reports accepted after this date are not counted.",
                       "kpi_year_from": "The earliest year of KPI values the review reads.",
                       "kpi_year_to": "The latest year of KPI values the review reads."}
-        widgets = {"cut_off": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"cut_off": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}  # what a date input reads
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -64,7 +64,10 @@ def proposals(kind: str, plan: Plan | None = None) -> dict:
     years = rs.proposed_years(kind, plan.start_year, plan.end_year)
     cut_off = date(years[1], 12, 31)
     kind_label = {"mid_term": "Mid-term review", "final": "Final review"}.get(kind, "Review")
-    found = {"kind": kind, "title": f"{kind_label} of the {plan.short_title} {plan.start_year}–{plan.end_year}",
+    title = f"{kind_label} of the {plan.short_title}"
+    if str(plan.start_year) not in plan.short_title:
+        title += f" {plan.start_year}–{plan.end_year}"
+    found = {"kind": kind, "title": title,
              "cut_off": cut_off, "kpi_year_from": years[0], "kpi_year_to": years[1],
              "plan_version": version_on(plan, cut_off)}
     every = list(ReportingRound.objects.all())

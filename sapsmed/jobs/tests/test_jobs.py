@@ -47,3 +47,16 @@ def test_a_job_started_by_a_command_is_the_secretariats_alone(client_for, person
     client = client_for(persona)
     assert client.get(f"/jobs/{job.pk}/").status_code == status
     assert client.get(f"/jobs/{job.pk}/download/").status_code == status
+
+
+@pytest.mark.parametrize(("next_url", "lands_on"), [("/reviews/7/", "/reviews/7/"), ("//evil.example/x", None),
+                                                    ("https://evil.example/x", None)])
+def test_a_succeeded_job_ends_on_the_page_its_result_names_on_this_site(client_for, personas, next_url, lands_on):
+    job = job_create(kind="review", title="Generating", user=personas["secretariat"])
+    job_start(job)
+    job_succeed(job, message="Report ready: 7 sections.", result={"next_url": next_url})
+    response = client_for("secretariat").get(f"/jobs/{job.pk}/")
+    if lands_on:
+        assert response.status_code == 302 and response["Location"] == lands_on
+    else:
+        assert response.status_code == 200 and "Report ready: 7 sections." in response.content.decode()

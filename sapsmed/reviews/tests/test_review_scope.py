@@ -138,3 +138,14 @@ def test_the_form_refuses_a_last_round_before_the_first(world):
                        "first_round": r2.pk, "last_round": r1.pk})
     assert not form.is_valid()
     assert form.errors["last_round"] == ["The last round (2016-H1) opened before the first (2016-H2)."]
+
+
+def test_the_new_review_form_proposes_a_final_review_and_a_mid_term_one_on_request(client_for, world):
+    client = client_for("secretariat")
+    page = client.get("/reviews/").content.decode()
+    assert 'value="Final review of the SAP SMED 2016-2025"' in page and 'name="cut_off" value="2025-12-31"' in page
+    assert '<label for="id_first_round">First reporting round *</label>' not in page  # optional: a KPI-only review
+    assert '<label for="id_first_round">First reporting round</label>' in page
+    page = client.get("/reviews/?kind=mid_term").content.decode()
+    assert 'name="cut_off" value="2020-12-31"' in page and 'name="kpi_year_to" value="2020"' in page
+    assert '<option value="mid_term" selected>Mid-term review</option>' in page
