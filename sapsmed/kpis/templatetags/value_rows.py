@@ -1,21 +1,14 @@
 """A KPI's values drawn in Python: a state's series of fifteen years, ten states a page, cost more as a template
 loop (an include, a reverse and six filters a row) than the page's queries."""
 
-from html import escape
-
 from django import template
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from sapsmed.accounts.row_urls import url_maker
+from sapsmed.accounts.row_html import e, url_maker
 from sapsmed.kpis.templatetags.kpi_format import kpi_number
 
 register = template.Library()
-
-
-def e(value) -> str:
-    """Escaped text of any value (html.escape: quotes included), as Django's autoescape would give it."""
-    return escape(str(value))
 
 
 def _provenance(o) -> str:

@@ -164,7 +164,7 @@ def _reviews_and_jobs(w: World) -> None:
     # The matrix asks who may fetch the files, not how they look (the reviews tests render them), so a
     # one-line PDF stands in for the seconds-long layout.
     with mock.patch("sapsmed.reviews.services.render_pdf", return_value=PDF):
-        review_job = services.review_generate_start(review=review, user=sec)
+        services.review_generate_start(review=review, user=sec)
     review = Review.objects.get(pk=review.pk)
     published = services.review_freeze(review=review, user=sec, label="Tabled at the 1st meeting",
                                        tabled_on=date(2021, 3, 1))
@@ -176,9 +176,12 @@ def _reviews_and_jobs(w: World) -> None:
     services.scorecard_edition_publish(edition=withdrawn, user=sec, published=False)
     own_job = job_succeed(job_start(job_create(kind="test", title="Malaysia's file", user=w.users["proponent_mys"])),
                           message="Done", file_name="mys.pdf", file_bytes=PDF)
+    # The review's own job ends on the review (a redirect); the matrix asks who may read a job and its file.
+    sec_job = job_succeed(job_start(job_create(kind="test", title="The Secretariat's file", user=sec)),
+                          message="Done", file_name="sec.pdf", file_bytes=PDF)
     w.ids.update(edition=edition.pk, edition_withdrawn=withdrawn.pk)
     w.ids.update(review=review.pk, snapshot_published=published.pk, snapshot_unpublished=unpublished.pk,
-                 job_secretariat=review_job.pk, job_mys=own_job.pk)
+                 job_secretariat=sec_job.pk, job_mys=own_job.pk)
 
 
 @pytest.fixture(scope="module")
