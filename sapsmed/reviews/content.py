@@ -83,7 +83,9 @@ def _providers() -> list[SectionProvider]:
 
 def review_content(review) -> dict:
     scope = scope_of(review)
-    sections = [s for s in (provider(review) for provider in _providers()) if s is not None]
+    from sapsmed.reviews.section_summary import with_summary  # the summary reads the other sections' content
+
+    sections = with_summary([s for s in (provider(review) for provider in _providers()) if s is not None])
     return {
         "meta": {
             "title": review.title, "kind": review.kind, "kind_label": review.get_kind_display(),

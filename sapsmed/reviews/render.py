@@ -1,23 +1,19 @@
 """Render a review's content (see content.py) as a web page, an A4 PDF and an Excel workbook."""
 
 import base64
-import io
 import json
-import re
 from datetime import datetime
 from functools import lru_cache
 
 import vl_convert as vlc
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
 
-from sapsmed.core.tables import append_row
-from sapsmed.core.tables.safe_text import excel_text
+from sapsmed.reviews.workbook import render_xlsx  # noqa: F401 - callers import it from here
 
 DEMO_NOTE = "DEMONSTRATION DATA: synthetic progress reports, not real ones."
 SYNTHETIC_NOTE = "SYNTHETIC DATA: generated survey microdata, not real responses."
+NOTES = {"demo": DEMO_NOTE, "synthetic": SYNTHETIC_NOTE}
 # Rows (plus paragraphs) up to which a section without charts shares a page with the next.
 SHORT_SECTION = 12
 
@@ -35,26 +31,91 @@ def _svg_uri(spec_json: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
-def with_charts(content: dict) -> dict:
+def chart_png_uri(spec: dict) -> str:
+    """A chart as PNG (twice its CSS size: about 250 dpi across an A4 page) in a data: URI, for the PDF.
+    WeasyPrint paints an SVG chart's every mark and label itself: 15 charts took 3.7 s of a 10 s budget to
+    paint, and a PNG from the same spec is drawn faster than its SVG is painted (measured: 6.3 s against 9.8 s
+    for the full-data final review's PDF); the page keeps the SVG."""
+    return _png_uri(json.dumps(spec, sort_keys=True))
+
+
+@lru_cache(maxsize=256)
+def _png_uri(spec_json: str) -> str:
+    png = vlc.vegalite_to_png(json.loads(spec_json), scale=2)
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def with_charts(content: dict, *, for_print: bool = False) -> dict:
     """The content laid out for templates: each chart drawn and placed with the table of the same key (a
     KPI's chart beside its table); charts without a table go first. A section with no chart and few rows
-    is marked short, so the PDF lets it share a page instead of starting a page of its own."""
+    is marked short, so the PDF lets it share a page instead of starting a page of its own. Each section
+    and table names the PDF page it needs (`page`): landscape for a table too wide for portrait, marked
+    for demonstration or synthetic data only where they appear."""
     sections = []
     for s in content["sections"]:
-        charts = [{**c, "src": chart_svg_uri(c["spec"])} for c in s.get("charts", [])]
+        draw = chart_png_uri if for_print else chart_svg_uri
+        charts = [{**c, "src": draw(c["spec"])} for c in s.get("charts", [])]
         shown = [t for t in s["tables"] if not t.get("annex")]  # annex tables are in the workbook only
         keys = {t.get("key") or t["title"] for t in shown}
-        tables = [{**t, "charts": [c for c in charts if c.get("key") == (t.get("key") or t["title"])]}
-                  for t in shown]
+        # The whole section is marked when it says so itself or when all its tables are marked; otherwise
+        # only its marked tables are (each on pages of its own, with a banner).
+        mark = _section_mark(s, shown)
+        tables = [{**t, "charts": [c for c in charts if c.get("key") == (t.get("key") or t["title"])],
+                   "wide": is_wide(t), "page": _page_name(is_wide(t), mark or _mark(t)),
+                   "banner": "" if mark else NOTES.get(_mark(t), "")} for t in shown]
         loose = [c for c in charts if c.get("key") not in keys]
         short = (not charts and sum(len(t["rows"]) for t in shown) + len(s["paragraphs"]) <= SHORT_SECTION
-                 and bool(sections) and _marks(sections[-1]) == _marks(s))  # never onto a page marked otherwise
-        sections.append({**s, "charts": loose, "tables": tables, "short": short})
+                 and bool(sections) and sections[-1]["page"] == mark
+                 and all(t["page"] == mark for t in tables))  # never onto a page marked otherwise
+        sections.append({**s, "charts": loose, "tables": tables, "short": short, "page": mark})
     return {**content, "sections": sections, "generated_label": _when(content["meta"].get("generated_at", ""))}
 
 
-def _marks(s: dict) -> tuple[bool, bool]:
-    return bool(s.get("demo")), bool(s.get("synthetic"))
+# Portrait A4 less the margins (print.css), and the widths a column needs at the tables' 8.5 pt type:
+# DejaVu Sans figures are 0.64 em (1.9 mm), letters about 0.58 em on average; cells are padded 3.2 mm.
+PORTRAIT_WIDTH_MM = 210 - 2 * 18
+DIGIT_MM, LETTER_MM, PADDING_MM = 1.95, 1.75, 3.4
+# More columns than this never read well on portrait, whatever their widths.
+PORTRAIT_COLUMNS = 8
+
+
+def table_min_width_mm(t: dict) -> float:
+    """The narrowest a table can be laid out: a text column as wide as its longest word, a numeric column
+    (never wrapped) as wide as its longest printed value."""
+    from sapsmed.core.report_cells import cell_text, formats_of
+
+    total = 0.0
+    for i, fmt in enumerate(formats_of(t["columns"], t.get("formats"))):
+        words = max((len(w) for w in str(t["columns"][i]).split()), default=1)
+        for row in t["rows"]:
+            text = cell_text(row[i] if i < len(row) else None, fmt)
+            numeric = isinstance(row[i] if i < len(row) else None, int | float)
+            words = max(words, len(text) if numeric else max((len(w) for w in text.split()), default=0))
+        per_char = DIGIT_MM if fmt not in ("text",) else LETTER_MM
+        total += words * per_char + PADDING_MM
+    return total
+
+
+def is_wide(t: dict) -> bool:
+    """A table that goes on a landscape page: too many columns, or columns too wide, for portrait."""
+    return len(t["columns"]) > PORTRAIT_COLUMNS or table_min_width_mm(t) > PORTRAIT_WIDTH_MM
+
+
+def _mark(t: dict) -> str:
+    return "demo" if t.get("demo") else "synthetic" if t.get("synthetic") else ""
+
+
+def _section_mark(s: dict, shown: list[dict]) -> str:
+    own = "demo" if s.get("demo") else "synthetic" if s.get("synthetic") else ""
+    marked_tables = [t for t in shown if _mark(t)]
+    if not own or (marked_tables and len(marked_tables) < len(shown)):
+        return ""  # only the marked tables are
+    return own
+
+
+def _page_name(wide: bool, mark: str) -> str:
+    """The CSS named page (print.css): "", "wide", "demo", "wide-demo", "synthetic", "wide-synthetic"."""
+    return "-".join(p for p in ("wide" if wide else "", mark) if p)
 
 
 def _when(iso: str) -> str:
@@ -65,57 +126,19 @@ def _when(iso: str) -> str:
     return f"{moment.day} {moment:%B %Y, %H:%M} {moment.tzname() or ''}".strip()
 
 
-def render_pdf(content: dict) -> bytes:
+def report_html(content: dict) -> str:
+    return render_to_string("reviews/report_print.html", {"c": with_charts(content, for_print=True),
+                                                          "demo_note": DEMO_NOTE,
+                                                          "synthetic_note": SYNTHETIC_NOTE})
+
+
+def render_document(content: dict):
+    """The PDF laid out (a WeasyPrint Document): its pages and boxes, before they are written."""
     from weasyprint import CSS, HTML
 
-    html = render_to_string("reviews/report_print.html", {"c": with_charts(content), "demo_note": DEMO_NOTE,
-                                                           "synthetic_note": SYNTHETIC_NOTE})
     css = CSS(filename=finders.find("reviews/print.css"))
-    return HTML(string=html).write_pdf(stylesheets=[css])
+    return HTML(string=report_html(content)).render(stylesheets=[css])
 
 
-def _sheet_name(title: str, used: set[str]) -> str:
-    base = re.sub(r"[\[\]\:\*\?\/\\]", " ", excel_text(title))[:28].strip() or "Table"
-    name, n = base, 2
-    while name.lower() in used:
-        name, n = f"{base[:25]} {n}", n + 1
-    used.add(name.lower())
-    return name
-
-
-def render_xlsx(content: dict) -> bytes:
-    """Every row goes through append_row: text from reports and KPIs stays text, never a formula."""
-    wb = Workbook()
-    about = wb.active
-    about.title = "About"
-    meta = content["meta"]
-    rows = [["Review", meta["title"]], ["Kind", meta["kind_label"]], ["Cut-off date", meta["cut_off"]],
-            ["Plan", meta["plan_title"]], ["Plan version", f"{meta['plan_version']}: {meta['plan_version_label']}"],
-            ["KPI years", f"{meta['kpi_years'][0]}-{meta['kpi_years'][1]}"], ["Generated", meta["generated_at"]]]
-    if meta.get("demo"):
-        rows.append(["Note", DEMO_NOTE])
-    if meta.get("synthetic"):
-        rows.append(["Note", SYNTHETIC_NOTE])
-    for r in rows:
-        append_row(about, r)
-    about.column_dimensions["A"].width, about.column_dimensions["B"].width = 16, 90
-    used = {"about"}
-    bold, head = Font(bold=True), PatternFill("solid", fgColor="EEF1F6")
-    for s in content["sections"]:
-        for t in s["tables"]:
-            ws = wb.create_sheet(_sheet_name(t["title"], used))
-            append_row(ws, [f"{s['title']} — {t['title']}"])[0].font = bold
-            if s.get("demo"):
-                append_row(ws, [DEMO_NOTE])
-            if s.get("synthetic"):
-                append_row(ws, [SYNTHETIC_NOTE])
-            for cell in append_row(ws, t["columns"]):
-                cell.font, cell.fill = bold, head
-            for row in t["rows"]:
-                append_row(ws, [str(v) if isinstance(v, list | dict) else v for v in row])
-            if t.get("note"):
-                ws.append([])
-                append_row(ws, [t["note"]])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+def render_pdf(content: dict) -> bytes:
+    return render_document(content).write_pdf()

@@ -5,6 +5,7 @@ from datetime import datetime, time
 from django.utils import timezone
 
 from sapsmed.core import implementation as impl
+from sapsmed.core.report_cells import number_text
 from sapsmed.core.sequencing import code_sort_key
 from sapsmed.reviews.content import section, table
 from sapsmed.reviews.scope import decision_date, rounds_of, scope_of
@@ -16,18 +17,12 @@ _RAG_ORDER = ["done", "green", "amber", "red", "dropped", "grey"]
 
 def scoped_assessment(review):
     """Early warning over the reports the review counts: its plan version, its rounds, accepted by the end of
-    its cut-off day. Kept on the review object, with the scope it was computed for, so that the sections of one
-    generation compute it once and a changed scope is computed again."""
-    key = (review.cut_off, review.plan_version_id, review.first_round_id, review.last_round_id)
-    kept = getattr(review, "_scoped_assessment", None)
-    if kept is None or kept[0] != key:
-        from sapsmed.progress.warning import assess
+    its cut-off day."""
+    from sapsmed.progress.warning import assess
 
-        end = timezone.make_aware(datetime.combine(review.cut_off, time.max))
-        kept = key, assess(review.cut_off, accepted_only=True, version=review.plan_version,
-                           round_ids={r.pk for r in rounds_of(review)}, accepted_by=end)
-        review._scoped_assessment = kept
-    return kept[1]
+    end = timezone.make_aware(datetime.combine(review.cut_off, time.max))
+    return assess(review.cut_off, accepted_only=True, version=review.plan_version,
+                  round_ids={r.pk for r in rounds_of(review)}, accepted_by=end)
 
 
 def _periods(review) -> list[impl.PeriodSpan]:
@@ -54,7 +49,7 @@ def progress_section(review):
 
     columns = ["Action line", "Title", "Lead state", "End status", "Last report", "% complete", "Target year"]
     formats = ["text", "text", "text", "text", "text", "number", "year"]
-    carry = [row(s, st) for s, st in ended if impl.carries_over(st)]
+    carry = _carry_over(ended)
     period_order = [p.name for p in periods] + [impl.NO_TARGET, impl.OUTSIDE]
     rag_names = {k: RAG_LABELS[k] for k in _RAG_ORDER} if a.streams else {}
     by_goal_rag: dict[str, dict[str, int]] = {}
@@ -71,9 +66,12 @@ def progress_section(review):
         table("End status by the period the line was planned to finish in", ["Period", *_STATUS_COLUMNS, "Streams"],
               impl.tally(((impl.period_of(s.line.target_year, periods), st) for s, st in ended), period_order),
               formats=_COUNT_FORMATS, demo=demo),
-        table("Lines that did not finish: the carry-over list", columns, carry, formats=formats, demo=demo,
-              sheet="Carry-over list",
-              note="Each line with its last accepted report in the rounds covered; proposed for the next plan."),
+        table("Lines that did not finish: the carry-over list", ["Action line", "Title", "Target year",
+                                                                  "Lead states: end status (last report, % complete)"],
+              carry, formats=["text", "text", "year", "text"], demo=demo, sheet="Carry-over list",
+              note="One row per line, each lead state that did not finish with its last accepted report in the "
+                   "rounds covered; proposed for the next plan. The annex has a row per lead state."),
+        silent_states(a),
         table("Early-warning status by goal at the cut-off", ["Goal", *rag_names.values(), "Streams"],
               [[g, *counts.values(), sum(counts.values())] for g, counts in sorted(by_goal_rag.items())],
               formats=["text", *["int"] * (len(rag_names) + 1)], demo=demo,
@@ -117,10 +115,25 @@ def amendments_section(review):
               formats=["int", "text", "text", "text", "date", "int"])] if rows else [])
 
 
-def silent_states(review) -> dict:
+def _carry_over(ended) -> list[list]:
+    """One row per line that did not finish for some lead state: code, title, target year, and each such lead
+    state with its end status and last report."""
+    rows: dict[str, list] = {}
+    for s, status in ended:
+        if not impl.carries_over(status):
+            continue
+        r = s.warning.report
+        last = f"{r.round}, {number_text(r.percent_complete)} %" if r and r.percent_complete is not None else (
+            r.round if r else "none")
+        said = f"{s.state.name}: {status.label.lower()} ({last})"
+        code = s.line.action_line.code
+        rows.setdefault(code, [code, s.line.title, s.line.target_year, []])[3].append(said)
+    return [[code, title, year, "; ".join(states)] for code, title, year, states in rows.values()]
+
+
+def silent_states(a) -> dict:
     """Lead states without an accepted report in the rounds covered, with how many lines (marked when
     demonstration data say so)."""
-    a = scoped_assessment(review)
     silent: dict[str, int] = {}
     for s in a.streams:
         if s.warning.report is None:

@@ -201,6 +201,7 @@ def cheap_renders(monkeypatch):
     monkeypatch.setattr("sapsmed.kpis.charts.chart_svg", lambda spec: "<svg/>")
     monkeypatch.setattr("sapsmed.kpis.charts.chart_png", lambda spec: b"\x89PNG\r\n\x1a\n")
     monkeypatch.setattr("sapsmed.reviews.render.chart_svg_uri", lambda spec: "data:,")
+    monkeypatch.setattr("sapsmed.reviews.render.chart_png_uri", lambda spec: "data:,")
     # "What changed since it was tabled" recomputes a whole review per request; the reviews tests check it.
     monkeypatch.setattr("sapsmed.reviews.services.snapshot_changes", lambda snapshot: [])
     monkeypatch.setattr("sapsmed.reviews.services.edition_changes", lambda edition: [])

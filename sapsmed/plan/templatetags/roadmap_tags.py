@@ -3,9 +3,11 @@
 
 from django import template
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+
+from sapsmed.accounts.row_html import e as escape
+from sapsmed.accounts.row_html import url_maker
 
 register = template.Library()
 
@@ -54,16 +56,17 @@ def timeline_rows(rows, years: int, has_status: bool) -> SafeString:
     the one demonstration label where the status is drawn from synthetic reports). Every text from the
     database goes through escape(); format_html per value cost more than the rest of the page."""
     demo_label = render_to_string("_demo_label.html").strip()
-    return mark_safe("".join(_row(r, years, has_status, demo_label) for r in rows))  # noqa: S308 - escaped
+    line_url = url_maker("action_line")
+    return mark_safe("".join(_row(r, years, has_status, demo_label, line_url) for r in rows))  # noqa: S308 - escaped
 
 
-def _row(r, years: int, has_status: bool, demo_label: str) -> str:
+def _row(r, years: int, has_status: bool, demo_label: str, line_url) -> str:
     lv, code = r.lv, escape(r.code)
     retired = " retired" if lv.retired else ""
     badge = ' <span class="badge">retired</span>' if lv.retired else ""
     required = escape(lv.get_required_time_display() or "not stated")
     return (f'<tr class="line rt-{escape(lv.required_time or "none")}{retired}" data-code="{code}">'
-            f'<td class="code"><a href="{escape(reverse("action_line", args=[r.code]))}">{code}</a></td>'
+            f'<td class="code"><a href="{escape(line_url(r.code))}">{code}</a></td>'
             f'<td class="title">{escape(lv.title)}{badge}<div class="who">{_who(r)}</div></td>'
             f'<td class="rt-label">{required}</td>{year_cells(r, years)}'
             f'<td class="line-status">{_status(r, has_status, demo_label)}</td></tr>')

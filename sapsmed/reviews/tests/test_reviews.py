@@ -62,8 +62,8 @@ def test_the_generated_pdf_has_a_cover_contents_sections_and_numbered_pages(clie
     assert "Page 1 of" in text.replace("\n", " ") or "Page 2 of" in text
     for number, s in enumerate(review.content["sections"], 1):
         assert f"{number}. {s['title']}" in text  # in the contents and as the section's heading
-    assert [s["id"] for s in review.content["sections"]] == ["plan", "kpis", "progress", "amendments", "survey",
-                                                             "gaps", "findings"]
+    assert [s["id"] for s in review.content["sections"]] == ["plan", "summary", "kpis", "progress", "amendments",
+                                                             "survey", "findings"]
 
 
 def test_the_report_shows_the_same_champions_as_the_goal_pages(client_for, review):
@@ -82,9 +82,11 @@ def test_the_workbook_holds_every_table_of_the_report(client_for, review):
     review = generate(client_for("secretariat"), review)
     with review.xlsx.open("rb") as fh:
         wb = load_workbook(fh)
-    tables = [t["title"] for s in review.content["sections"] for t in s["tables"]]
-    assert len(wb.sheetnames) == 1 + len(tables)
-    assert wb["About"]["B1"].value == review.title
+    annexes = [t["title"] for s in review.content["sections"] for t in s["tables"] if t["annex"]]
+    assert len(wb.sheetnames) == 1 + len(review.content["sections"]) + len(annexes)  # contents, sections, annexes
+    assert wb["Contents"]["B1"].value == review.title
+    cells = {c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row}
+    assert {t["title"] for s in review.content["sections"] for t in s["tables"]} <= cells
 
 
 def test_demonstration_data_are_marked_on_every_page_that_shows_them(client_for, review, monkeypatch):
@@ -115,6 +117,8 @@ def test_a_snapshot_does_not_change_when_the_data_change_and_says_what_changed(c
     assert (snap.checksum, pdf_text(snap.pdf)) == before
     html = client.get(f"/reviews/snapshots/{snap.pk}/").content.decode()
     assert "verified: unchanged since it was frozen" in html
+    assert "Increase Access to Finance for MSMEs" not in html and 'href="?compare=1#changes"' in html  # on demand
+    html = client.get(f"/reviews/snapshots/{snap.pk}/?compare=1").content.decode()
     assert "Increase Access to Finance for MSMEs" in html  # listed among the changes since tabled
     assert "&#x27;Increase Access to Finance&#x27; as tabled" in html
 
@@ -174,11 +178,11 @@ def test_the_reports_kpi_numbers_equal_the_scorecards(client_for, personas):
     for state, cells in card["rows"]:
         for cell in cells:
             row = next(r for r in kpi_tables[cell.kpi.code]["rows"] if r[0] == state.name)
-            assert row[4] == cell.status.label, (cell.kpi.code, state.name)
+            assert row[6] == cell.status.label, (cell.kpi.code, state.name)
             checked += cell.assessed
     assert checked > 50  # the real data assess most WDI series
     scorecard_html = client_for("anonymous").get("/kpis/").content.decode()
     fe_my = next(r for r in kpi_tables["KPI-E2"]["rows"] if r[0] == "Malaysia")
-    assert fe_my[4] in scorecard_html
+    assert fe_my[6] in scorecard_html
     assert any(c["title"].startswith("Labor force participation rate, female") for s in review.content["sections"]
                for c in s["charts"])
