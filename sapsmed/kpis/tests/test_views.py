@@ -206,5 +206,6 @@ def test_a_values_row_shows_the_value_its_source_and_provenance_escaped(client_f
     Observation.objects.filter(pk=obs.pk).update(note="LFS & revised")
     page = client_for("anonymous").get("/kpis/KPI-E2/").content.decode()
     assert f'<tr><td><a href="/kpis/observations/{obs.pk}/">2019</a></td>\n<td class="num">51.8</td>' in page
-    assert "DOSM &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; <span class=\"small\">— LFS &amp; revised</span>" in page
+    assert ("DOSM &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; "
+            '<span class="small">— LFS &amp; revised</span>') in page
     assert "<script>alert" not in page

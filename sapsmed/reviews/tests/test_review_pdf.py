@@ -131,8 +131,8 @@ def test_no_box_of_any_page_of_the_full_data_report_crosses_the_margins(report):
 def test_a_wide_table_has_landscape_pages_of_its_own_and_stays_inside_them(report):
     content, _ = report
     # The survey section alone, as a report: the rest of the report is checked above.
-    wide = copy.deepcopy({**content, "sections": [s for s in content["sections"] if s["id"] in ("amendments",
-                                                                                                  "survey", "findings")]})
+    chosen = ("amendments", "survey", "findings")
+    wide = copy.deepcopy({**content, "sections": [s for s in content["sections"] if s["id"] in chosen]})
     survey = next(s for s in wide["sections"] if s["id"] == "survey")
     every = next(t for t in survey["tables"] if t["annex"])
     every["annex"] = False  # the 13 columns of every estimate, shown in the PDF
