@@ -123,9 +123,11 @@ def _carry_over(ended) -> list[list]:
         if not impl.carries_over(status):
             continue
         r = s.warning.report
-        last = f"{r.round}, {number_text(r.percent_complete)} %" if r and r.percent_complete is not None else (
-            r.round if r else "none")
-        said = f"{s.state.name}: {status.label.lower()} ({last})"
+        if r is None:
+            said = f"{s.state.name}: no report"
+        else:
+            done = f", {number_text(r.percent_complete)} %" if r.percent_complete is not None else ""
+            said = f"{s.state.name}: {status.label.lower()} ({r.round}{done})"
         code = s.line.action_line.code
         rows.setdefault(code, [code, s.line.title, s.line.target_year, []])[3].append(said)
     return [[code, title, year, "; ".join(states)] for code, title, year, states in rows.values()]

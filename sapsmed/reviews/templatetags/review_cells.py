@@ -14,3 +14,10 @@ def cells(row: list, table: dict) -> list[dict]:
     formats = formats_of(table["columns"], table.get("formats"))
     return [{"text": cell_text(v, f), "numeric": f in _NUMERIC and isinstance(v, int | float)}
             for v, f in zip(row, formats, strict=False)]
+
+
+@register.filter
+def heads(table: dict) -> list[dict]:
+    """`{% for h in t|heads %}`: each column's name, and whether its cells are numbers (right-aligned)."""
+    formats = formats_of(table["columns"], table.get("formats"))
+    return [{"text": c, "numeric": f in _NUMERIC} for c, f in zip(table["columns"], formats, strict=False)]
