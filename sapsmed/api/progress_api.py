@@ -180,8 +180,14 @@ class ProgressReportViewSet(PlainRowsList, mixins.CreateModelMixin, mixins.Updat
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return ProgressReport.objects.none()
-        reports = (ProgressReport.objects.select_related(*selectors.REPORT_RELATED)
-                   .prefetch_related("milestones", "transitions__by").order_by("round_opens_on", "pk"))
+        return self._visible(shown=self.action in ("list", "retrieve"))
+
+    def _visible(self, *, shown: bool):
+        """The reports in the reader's scope; `shown`: with what the answer prints (milestones, history), not
+        needed to check and write a report (a save or an action reads its own rows, then answers with `shown`)."""
+        reports = ProgressReport.objects.select_related(*selectors.REPORT_RELATED).order_by("round_opens_on", "pk")
+        if shown:
+            reports = reports.prefetch_related("milestones", "transitions__by")
         return selectors.visible_reports(self.request.user, reports)
 
     def _save(self, *, rnd, line, state, data, revision, reason):
@@ -192,7 +198,7 @@ class ProgressReportViewSet(PlainRowsList, mixins.CreateModelMixin, mixins.Updat
                                           milestones=milestones, revision=revision, reason=reason)
         except services.ProgressError as exc:
             raise _refusal(exc) from None
-        return self.get_queryset().get(pk=report.pk)
+        return self._visible(shown=True).get(pk=report.pk)
 
     @extend_schema(request=ReportCreateSerializer, responses={201: ReportSerializer})
     def create(self, request, *args, **kwargs):
@@ -247,7 +253,7 @@ class ProgressReportViewSet(PlainRowsList, mixins.CreateModelMixin, mixins.Updat
             raise Conflict(str(exc)) from None
         except services.ProgressError as exc:
             raise _refusal(exc) from None
-        return Response(ReportSerializer(self.get_queryset().get(pk=report.pk)).data)
+        return Response(ReportSerializer(self._visible(shown=True).get(pk=report.pk)).data)
 
     @extend_schema(request=TransitionRequestSerializer, responses={200: ReportSerializer})
     @action(detail=True, methods=["post"])

@@ -249,7 +249,7 @@ def _save_once(by, rnd, line, state, values, milestones, revision, reason) -> Pr
             report.updated_by = by
             report._change_reason = reason
             report.save()
-            _replace_milestones(report, milestones)
+            _replace_milestones(report, milestones, created=created)
             if created:  # later saves of a draft change nothing the dashboards or early warning read
                 with derived_rows_written("the round's completeness"):
                     derived_rounds.report_changed(report)
@@ -263,13 +263,19 @@ def _save_once(by, rnd, line, state, values, milestones, revision, reason) -> Pr
     return report
 
 
-def _replace_milestones(report: ProgressReport, milestones: list[dict]) -> None:
-    report.milestones.all().delete()
-    Milestone.objects.bulk_create([
-        Milestone(report=report, position=i, name=m["name"], planned_on=m.get("planned_on"),
-                  reached_on=m.get("reached_on"), is_demo=report.is_demo)
-        for i, m in enumerate(milestones) if (m.get("name") or "").strip()
-    ])
+def _replace_milestones(report: ProgressReport, milestones: list[dict], *, created: bool = False) -> None:
+    """Store the report's milestones as given; a save that leaves them as they are (most saves of a draft)
+    reads them and writes nothing, and their history stays free of delete-and-recreate noise."""
+    wanted = [Milestone(report=report, position=i, name=m["name"], planned_on=m.get("planned_on"),
+                        reached_on=m.get("reached_on"), is_demo=report.is_demo)
+              for i, m in enumerate(milestones) if (m.get("name") or "").strip()]
+    if not created:
+        stored = list(report.milestones.order_by("position").values_list("position", "name", "planned_on",
+                                                                          "reached_on"))
+        if stored == [(m.position, m.name, m.planned_on, m.reached_on) for m in wanted]:
+            return
+        report.milestones.all().delete()
+    Milestone.objects.bulk_create(wanted)
 
 
 def report_values(report: ProgressReport) -> dict:

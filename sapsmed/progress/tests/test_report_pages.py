@@ -132,3 +132,24 @@ def test_the_secretariat_opens_locks_and_excepts_through_the_pages(client_for, t
     assert "Exception granted: MYS&#x27;s report on B-2-1.3 may be changed" in html and "Late data" in html
     work = client_for("proponent_mys").get("/progress/").content.decode()
     assert "B-2-1.3" in work and "B-2-1.2" not in work and "the ASEAN Secretariat made an exception" in work
+
+
+def test_a_save_that_keeps_the_milestones_leaves_them_as_they_are_and_a_change_replaces_them(personas, open_round):
+    from sapsmed.plan.models import ActionLine, MemberState
+    from sapsmed.progress.models import Milestone
+    from sapsmed.progress.services import report_save
+    from sapsmed.progress.tests.conftest import GOOD, make_report
+
+    report = make_report(personas["proponent_mys"], open_round)
+    kept = list(Milestone.objects.filter(report=report).values_list("pk", "name"))
+
+    def save(milestones, revision):
+        return report_save(by=personas["proponent_mys"], round=open_round, line=ActionLine.objects.get(code="B-2-1.3"),
+                           state=MemberState.objects.get(iso3="MYS"), values={**GOOD, "percent_complete": 55},
+                           milestones=milestones, revision=revision)
+
+    report = save([{"name": "Design", "planned_on": None, "reached_on": None}], report.revision)
+    assert list(Milestone.objects.filter(report=report).values_list("pk", "name")) == kept
+    save([{"name": "Design", "planned_on": None, "reached_on": None}, {"name": "Pilot"}], report.revision)
+    names = list(Milestone.objects.filter(report=report).order_by("position").values_list("name", flat=True))
+    assert names == ["Design", "Pilot"] and Milestone.objects.filter(pk=kept[0][0]).count() == 0
