@@ -5,6 +5,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from sapsmed.accounts.decorators import require
@@ -27,7 +28,7 @@ def review_list(request):
     if form is not None and request.method == "POST" and form.is_valid():
         review = services.review_create(user=request.user, **form.cleaned_data)
         messages.success(request, "Review created. Write its findings, then generate the report.")
-        return redirect("review", review.pk)
+        return redirect(reverse("review", args=[review.pk]) + "#findings")
     reviews = Review.objects.select_related("plan_version", "first_round", "last_round").prefetch_related("snapshots")
     return render(request, "reviews/review_list.html", {"reviews": reviews, "form": form, "kind": kind})
 
