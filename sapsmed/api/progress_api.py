@@ -198,7 +198,9 @@ class ProgressReportViewSet(PlainRowsList, mixins.CreateModelMixin, mixins.Updat
                                           milestones=milestones, revision=revision, reason=reason)
         except services.ProgressError as exc:
             raise _refusal(exc) from None
-        return self._visible(shown=True).get(pk=report.pk)
+        # The service let this person write the report, so it is theirs to read: no scope query again.
+        return (ProgressReport.objects.select_related(*selectors.REPORT_RELATED)
+                .prefetch_related("milestones", "transitions__by").get(pk=report.pk))
 
     @extend_schema(request=ReportCreateSerializer, responses={201: ReportSerializer})
     def create(self, request, *args, **kwargs):
