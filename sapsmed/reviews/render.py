@@ -25,8 +25,8 @@ def chart_svg_uri(spec: dict) -> str:
 
 @lru_cache(maxsize=256)
 def _svg_uri(spec_json: str) -> str:
-    # Drawing a chart takes a fraction of a second; review and snapshot pages show the same stored
-    # specs on every view, so each process draws each one once.
+    # Drawing a chart takes a fraction of a second: a generated report stores its drawings (with_drawings),
+    # so pages draw only the charts of contents stored before that (each process once).
     svg = vlc.vegalite_to_svg(json.loads(spec_json))
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
@@ -45,6 +45,13 @@ def _png_uri(spec_json: str) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
+def with_drawings(content: dict) -> dict:
+    """The content with each chart's SVG drawing stored beside its spec (`svg`), drawn once when the report is
+    generated: the review and snapshot pages then show the stored drawing, as tabled, without drawing it."""
+    return {**content, "sections": [{**s, "charts": [{**c, "svg": chart_svg_uri(c["spec"])} for c in s["charts"]]}
+                                    for s in content["sections"]]}
+
+
 def with_charts(content: dict, *, for_print: bool = False) -> dict:
     """The content laid out for templates: each chart drawn and placed with the table of the same key (a
     KPI's chart beside its table); charts without a table go first. A section with no chart and few rows
@@ -53,8 +60,8 @@ def with_charts(content: dict, *, for_print: bool = False) -> dict:
     for demonstration or synthetic data only where they appear."""
     sections = []
     for s in content["sections"]:
-        draw = chart_png_uri if for_print else chart_svg_uri
-        charts = [{**c, "src": draw(c["spec"])} for c in s.get("charts", [])]
+        charts = [{**c, "src": chart_png_uri(c["spec"]) if for_print else (c.get("svg") or chart_svg_uri(c["spec"]))}
+                  for c in s.get("charts", [])]
         shown = [t for t in s["tables"] if not t.get("annex")]  # annex tables are in the workbook only
         keys = {t.get("key") or t["title"] for t in shown}
         # The whole section is marked when it says so itself or when all its tables are marked; otherwise

@@ -13,7 +13,7 @@ from sapsmed.jobs.services import job_create, job_fail, job_progress, job_start,
 from sapsmed.reviews.content import review_content
 from sapsmed.reviews.edition import scorecard_content
 from sapsmed.reviews.models import Review, ScorecardEdition, Snapshot
-from sapsmed.reviews.render import render_pdf, render_xlsx
+from sapsmed.reviews.render import render_pdf, render_xlsx, with_drawings
 
 
 class ReviewError(Exception):
@@ -60,7 +60,7 @@ def review_generate(*, review: Review, job) -> Review:
     job_start(job)
     try:
         job_progress(job, 10, "Collecting the numbers from the plan, KPIs, progress reports and surveys")
-        content = review_content(review)
+        content = with_drawings(review_content(review))
         job_progress(job, 45, "Drawing charts and laying out the PDF")
         pdf = render_pdf(content)
         job_progress(job, 85, "Writing the Excel workbook")

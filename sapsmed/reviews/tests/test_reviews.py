@@ -7,7 +7,7 @@ import pytest
 
 from sapsmed.jobs.models import Job
 from sapsmed.plan.models import PlanVersion, StrategicGoal
-from sapsmed.reviews import sections
+from sapsmed.reviews import sections, services
 from sapsmed.reviews.content import section, table
 from sapsmed.reviews.models import Review, Snapshot
 
@@ -186,3 +186,24 @@ def test_the_reports_kpi_numbers_equal_the_scorecards(client_for, personas):
     assert fe_my[6] in scorecard_html
     assert any(c["title"].startswith("Labor force participation rate, female") for s in review.content["sections"]
                for c in s["charts"])
+
+
+def test_a_generated_report_keeps_its_drawings_and_its_pages_draw_nothing(client_for, review, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("load_observations", stdout=StringIO())  # the KPIs' values, so that the report has charts
+    client = client_for("secretariat")
+    review = generate(client, review)
+    charts = [c for s in review.content["sections"] for c in s["charts"]]
+    assert charts and all(c["svg"].startswith("data:image/svg+xml;base64,") for c in charts)
+    snap = services.review_freeze(review=review, user=review.created_by, label="Tabled", tabled_on=date(2021, 5, 5))
+
+    def refuse(spec):
+        raise AssertionError("a page drew a chart")
+
+    monkeypatch.setattr("sapsmed.reviews.render.chart_svg_uri", refuse)
+    for url in (f"/reviews/{review.pk}/", f"/reviews/snapshots/{snap.pk}/"):
+        page = client.get(url)
+        assert page.status_code == 200 and charts[0]["svg"] in page.content.decode()
