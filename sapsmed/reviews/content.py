@@ -34,11 +34,13 @@ def table(title: str, columns: list[str], rows: list[list], *, note: str = "", k
 
 
 def section(sid: str, title: str, *, paragraphs=(), tables=(), charts=(), demo=False, synthetic=False) -> Section:
-    """A section; it is marked demonstration (synthetic) when it says so or when any of its tables does."""
+    """A section; it is marked demonstration (synthetic) when it says so or when any table it shows does (an
+    annex table is marked on its own workbook sheet only: the section's pages do not show it)."""
     tables = list(tables)
+    shown = [t for t in tables if not t.get("annex")]
     return {"id": sid, "title": title, "paragraphs": list(paragraphs), "tables": tables, "charts": list(charts),
-            "demo": demo or any(t.get("demo") for t in tables),
-            "synthetic": synthetic or any(t.get("synthetic") for t in tables)}
+            "demo": demo or any(t.get("demo") for t in shown),
+            "synthetic": synthetic or any(t.get("synthetic") for t in shown)}
 
 
 def plan_section(review) -> Section:
@@ -83,9 +85,11 @@ def _providers() -> list[SectionProvider]:
 
 def review_content(review) -> dict:
     scope = scope_of(review)
-    from sapsmed.reviews.section_summary import with_summary  # the summary reads the other sections' content
+    from sapsmed.reviews.next_plan import with_next_plan_items  # both read the other sections' content
+    from sapsmed.reviews.section_summary import with_summary
 
-    sections = with_summary([s for s in (provider(review) for provider in _providers()) if s is not None])
+    sections = with_summary(with_next_plan_items(
+        [s for s in (provider(review) for provider in _providers()) if s is not None]))
     return {
         "meta": {
             "title": review.title, "kind": review.kind, "kind_label": review.get_kind_display(),

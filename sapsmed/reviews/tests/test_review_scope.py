@@ -149,3 +149,20 @@ def test_the_new_review_form_proposes_a_final_review_and_a_mid_term_one_on_reque
     page = client.get("/reviews/?kind=mid_term").content.decode()
     assert 'name="cut_off" value="2020-12-31"' in page and 'name="kpi_year_to" value="2020"' in page
     assert '<option value="mid_term" selected>Mid-term review</option>' in page
+
+
+def test_recommendations_and_the_carry_over_list_become_draft_items_of_the_next_plan(world):
+    review, _rounds = world
+    review.recommendations = "Adopt a common SME definition\n- Fill the KPI gaps"
+    findings = next(s for s in review_content(review)["sections"] if s["id"] == "findings")
+    recs = next(t for t in findings["tables"] if t["title"] == "Next plan draft items from the recommendations")
+    assert recs["annex"] and recs["rows"] == [["R1", "Recommendation 1", "Adopt a common SME definition", None],
+                                              ["R2", "Recommendation 2", "Fill the KPI gaps", None]]
+    carried = next(t for t in findings["tables"] if t["title"] == "Next plan draft items from the carry-over list")
+    laos = next(r for r in carried["rows"] if r[1] == "Action line B-2-1.3 (carried over)")
+    assert laos[3] == "Lao PDR: no report"  # Malaysia completed it; Laos never reported
+    assert findings["paragraphs"][-1] == (
+        f"{2 + len(carried['rows'])} draft items for the next plan: 2 from the recommendations and "
+        f"{len(carried['rows'])} action lines carried over, in the workbook's sheets \"Annex - next plan draft "
+        "items\" and \"Annex - carried-over items\", for the Secretariat to complete when the next plan is loaded.")
+    assert not findings["demo"]  # the items are in the workbook only: the section's pages show none
