@@ -159,6 +159,13 @@ def _refusal(exc: Exception):
     return serializers.ValidationError({"non_field_errors": [str(exc)]})
 
 
+def _shown(pk: int) -> ProgressReport:
+    """A report as the API answers it, after a save or an action: the service has let this person write it
+    (their scope was checked on the way in), so it is read without the scope query again."""
+    return (ProgressReport.objects.select_related(*selectors.REPORT_RELATED)
+            .prefetch_related("milestones", "transitions__by").get(pk=pk))
+
+
 class ProgressReportViewSet(PlainRowsList, mixins.CreateModelMixin, mixins.UpdateModelMixin,
                             viewsets.ReadOnlyModelViewSet):
     """Progress reports within your scope. Proponents write drafts (POST, PUT/PATCH with the revision read);
@@ -184,7 +191,7 @@ class ProgressReportViewSet(PlainRowsList, mixins.CreateModelMixin, mixins.Updat
 
     def _visible(self, *, shown: bool):
         """The reports in the reader's scope; `shown`: with what the answer prints (milestones, history), not
-        needed to check and write a report (a save or an action reads its own rows, then answers with `shown`)."""
+        needed to check and write a report (a save or an action reads its own rows, then answers with _shown)."""
         reports = ProgressReport.objects.select_related(*selectors.REPORT_RELATED).order_by("round_opens_on", "pk")
         if shown:
             reports = reports.prefetch_related("milestones", "transitions__by")
@@ -198,9 +205,7 @@ class ProgressReportViewSet(PlainRowsList, mixins.CreateModelMixin, mixins.Updat
                                           milestones=milestones, revision=revision, reason=reason)
         except services.ProgressError as exc:
             raise _refusal(exc) from None
-        # The service let this person write the report, so it is theirs to read: no scope query again.
-        return (ProgressReport.objects.select_related(*selectors.REPORT_RELATED)
-                .prefetch_related("milestones", "transitions__by").get(pk=report.pk))
+        return _shown(report.pk)
 
     @extend_schema(request=ReportCreateSerializer, responses={201: ReportSerializer})
     def create(self, request, *args, **kwargs):
@@ -255,7 +260,7 @@ class ProgressReportViewSet(PlainRowsList, mixins.CreateModelMixin, mixins.Updat
             raise Conflict(str(exc)) from None
         except services.ProgressError as exc:
             raise _refusal(exc) from None
-        return Response(ReportSerializer(self._visible(shown=True).get(pk=report.pk)).data)
+        return Response(ReportSerializer(_shown(report.pk)).data)
 
     @extend_schema(request=TransitionRequestSerializer, responses={200: ReportSerializer})
     @action(detail=True, methods=["post"])
