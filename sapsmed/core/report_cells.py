@@ -8,7 +8,7 @@ Rules:
 - A missing value (None) prints as an em dash; a workbook leaves the cell empty.
 - "int": thousands separated (12,345). "year": the year as written (2016). "number": thousands
   separated, at most two decimals for values of 1 or more, three significant digits below 1
-  (0.0123), no trailing zeros; values of a million or more without decimals. "percent": a value
+  (0.0123), no trailing zeros: the KPI pages' rule (kpis' kpi_number prints through number_text). "percent": a value
   already in per cent, one decimal and a % sign (28.4 %). "date": ISO (2025-12-31). "text": as it is.
 - A value of the wrong type for its column (text in a number column) prints as text: nothing is hidden.
 """
@@ -40,15 +40,13 @@ def _is_number(value) -> bool:
 
 
 def number_text(value: float) -> str:
-    """A number as a report prints it (see the module's rules)."""
+    """A number as every page and report prints it (the KPI pages' kpi_number too): at most two decimals,
+    three significant figures below 1 (at most six decimals), thousands separated, no trailing zeros."""
     if value == 0:
         return "0"
-    if abs(value) >= 1e6:
-        return f"{value:,.0f}"
-    if abs(value) >= 1:
-        return f"{value:,.2f}".rstrip("0").rstrip(".")
-    digits = max(0, 2 - math.floor(math.log10(abs(value))))
-    return f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    decimals = 2 if abs(value) >= 1 else min(6, 2 - math.floor(math.log10(abs(value))))
+    text = f"{value:,.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def cell_text(value, fmt: str = Fmt.TEXT) -> str:

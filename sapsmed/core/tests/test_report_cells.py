@@ -9,7 +9,9 @@ from sapsmed.core.report_cells import Fmt, cell_text, formats_of
 
 @pytest.mark.parametrize(("value", "fmt", "text"), [
     (171508.78, Fmt.NUMBER, "171,508.78"), (0.284467, Fmt.NUMBER, "0.284"), (0.0123, Fmt.NUMBER, "0.0123"),
-    (2.5e9, Fmt.NUMBER, "2,500,000,000"), (-3.456, Fmt.NUMBER, "-3.46"), (1.0, Fmt.NUMBER, "1"), (0, Fmt.NUMBER, "0"),
+    (2.5e9, Fmt.NUMBER, "2,500,000,000"),
+    (1234567.891, Fmt.NUMBER, "1,234,567.89"), (-3.456, Fmt.NUMBER, "-3.46"), (1.0, Fmt.NUMBER, "1"),
+    (0, Fmt.NUMBER, "0"),
     (2016, Fmt.YEAR, "2016"), (12345, Fmt.INT, "12,345"), (28.4467, Fmt.PERCENT, "28.4 %"),
     (None, Fmt.NUMBER, "—"), ("n/a", Fmt.NUMBER, "n/a"), (date(2025, 12, 31), Fmt.DATE, "2025-12-31"),
     (float("nan"), Fmt.NUMBER, "nan"), (True, Fmt.INT, "True"),

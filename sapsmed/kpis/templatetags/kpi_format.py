@@ -6,25 +6,21 @@ from decimal import Decimal
 from django import template
 
 from sapsmed.accounts.policy import Perm, can
+from sapsmed.core.report_cells import number_text
 
 register = template.Library()
 
 
 @register.filter
 def kpi_number(value) -> str:
-    """At most 2 decimals (3 significant figures below 1), thousands separated, trailing zeros dropped."""
+    """At most 2 decimals (3 significant figures below 1), thousands separated, trailing zeros dropped: the
+    rule of every page and report (sapsmed.core.report_cells.number_text), with a true minus sign."""
     if value is None or value == "":
         return ""
     number = float(value) if isinstance(value, Decimal | int | float) else float(str(value))
     if not math.isfinite(number):
         return ""
-    if number == 0:
-        return "0"
-    decimals = 2 if abs(number) >= 1 else min(6, 2 - math.floor(math.log10(abs(number))))
-    text = f"{number:,.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace("-", "−")
+    return number_text(number).replace("-", "−")
 
 
 @register.filter
