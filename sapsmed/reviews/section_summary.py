@@ -81,8 +81,12 @@ def section_sentences(s: dict, number: int) -> list[str]:
     found = []
     if s["id"] == "kpis" and (sentence := status_sentence(shown)):
         found.append((sentence, s.get("demo"), s.get("synthetic")))
+    said: set[str] = set()
     for t in shown:
-        if (sentence := counts_sentence(t)) is not None:
+        sentence = counts_sentence(t)
+        # Two tables of the same streams cut two ways (by goal, by period) sum to the same counts: said once.
+        if sentence is not None and sentence.split(": ", 1)[1] not in said:
+            said.add(sentence.split(": ", 1)[1])
             found.append((sentence, s.get("demo") or t.get("demo"), s.get("synthetic") or t.get("synthetic")))
     if s["id"] == "findings":
         recs = [t for t in shown if "Recommendation" in t["columns"]]
