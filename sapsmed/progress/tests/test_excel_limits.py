@@ -9,12 +9,17 @@ from sapsmed.progress.tests.test_excel import download, fill, upload
 pytestmark = pytest.mark.django_db
 
 
-def test_a_workbook_of_more_rows_than_a_proponent_reports_is_refused_in_one_sentence(client_for, draft):
+def _uploaded_with_rows(client_for, rows: int):
+    """Malaysia's proponent uploads the downloaded workbook with `rows` extra report rows: (workbook, answer)."""
     client = client_for("proponent_mys")
     book = download(client)
-    for i in range(5_001):
+    for i in range(rows):
         book["Reports"].append([f"B-2-1.{i}", "MYS"])
-    response = upload(client, fill(book, {}))
+    return book, upload(client, fill(book, {}))
+
+
+def test_a_workbook_of_more_rows_than_a_proponent_reports_is_refused_in_one_sentence(client_for, draft):
+    book, response = _uploaded_with_rows(client_for, 5_001)
     html = response.content.decode()
     assert response.status_code == 400
     assert "1 problem in reports.xlsx; nothing was saved." in html
@@ -25,11 +30,7 @@ def test_a_workbook_of_more_rows_than_a_proponent_reports_is_refused_in_one_sent
 
 
 def test_the_page_lists_the_first_200_problems_and_counts_them_all(client_for, draft):
-    client = client_for("proponent_mys")
-    book = download(client)
-    for i in range(300):
-        book["Reports"].append([f"B-2-1.{i}", "MYS"])
-    response = upload(client, fill(book, {}))
+    _book, response = _uploaded_with_rows(client_for, 300)
     html = response.content.decode()
     total = sum(k["count"] for k in response.context["error_kinds"])
     assert total >= 300 and len(response.context["errors"]) == 200
