@@ -176,6 +176,11 @@ class Observation(models.Model):
     def __str__(self) -> str:
         return f"{self.kpi.code} {self.state.iso3} {self.year}: {self.value}"
 
+    @property
+    def is_synthetic(self) -> bool:
+        """A value whose source says it is SYNTHETIC (test and load-test entries): marked wherever it is shown."""
+        return "SYNTHETIC" in (self.source or "")
+
 
 class Target(models.Model):
     """An optional target: for one state, or regional (no state). The plan itself sets none."""

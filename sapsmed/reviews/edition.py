@@ -74,7 +74,7 @@ def scorecard_content(*, label: str, as_of) -> dict:
                     note=f"Unit: {k.unit}.") for k in card["kpis"]]
     coverage = table("Coverage by KPI", ["KPI", "States assessed", "States with values"],
                      [[c["kpi"].code, c["assessed"], c["with_values"]] for c in card["columns"]], key="coverage")
-    synthetic = any("SYNTHETIC" in (o.source or "") for o in sources.values())
+    synthetic = any(o.is_synthetic for o in sources.values())
     return {
         "meta": {
             "kind": "kpi_scorecard", "label": label, "as_of": as_of.isoformat(),

@@ -42,7 +42,7 @@ def _number(value) -> float | None:
 
 
 def _synthetic(obs) -> bool:
-    return obs is not None and "SYNTHETIC" in (obs.source or "")  # as the scorecard editions mark them
+    return obs is not None and obs.is_synthetic
 
 
 def _kpi_title(k) -> str:
