@@ -103,7 +103,8 @@ def wait_ready(port: int, server: subprocess.Popen, seconds: int = 60) -> None:
 
 
 def warm_writes(port: int, fixture: dict, times: int) -> list[tuple[str, dict]]:
-    """A proponent's draft saved and a focal point's value entered `times` times; the reads the writers make.
+    """A proponent's draft saved, submitted and withdrawn and a focal point's value entered `times` times; the
+    reads the writers make.
 
     Done before any read is warmed: the old code's per-process memo is invalidated by a write, and the
     read-only mix must start from pages each worker has drawn since the last write.
@@ -125,6 +126,12 @@ def warm_writes(port: int, fixture: dict, times: int) -> list[tuple[str, dict]]:
         if status != 200:
             raise RuntimeError(f"warm-up: saving a draft answered {status}: {body[:300]!r}")
         revision = json.loads(body)["revision"]
+        for step in ("submit", "withdraw"):  # a workflow step recomputes early warning: its first use costs too
+            status, body = call(port, f"/api/progress-reports/{draft['id']}/{step}/", proponent, "POST",
+                                {"revision": revision}, timeout=60)
+            if status != 200:
+                raise RuntimeError(f"warm-up: {step} answered {status}: {body[:300]!r}")
+            revision = json.loads(body)["revision"]
         status, body = call(port, "/api/observations/", {"Authorization": f"Token {focal['token']}"}, "POST",
                             {"kpi": kpi, "state": focal["state"], "year": year, "value": value,
                              "source": "SYNTHETIC load-test entry", "reason": "SYNTHETIC load test"}, timeout=60)

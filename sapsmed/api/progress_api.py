@@ -6,6 +6,8 @@ exceptions, optimistic concurrency) after the report form's own checks, and move
 with report_transition.
 """
 
+from functools import cache
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -126,12 +128,13 @@ class TransitionRequestSerializer(serializers.Serializer):
                                         max_value=2**31 - 1, help_text="The revision you read; refused (409) if stale.")
 
 
-def _form_checked(values: dict, milestones: list[dict]) -> tuple[dict, list[dict]]:
-    """The report form's and milestone form's checks, the same as on the page; 400 naming the fields."""
+def _form_checked(values: dict, milestones: list[dict] | None) -> tuple[dict, list[dict] | None]:
+    """The report form's and milestone form's checks, the same as on the page; 400 naming the fields.
+    Milestones None (none given) stay None: the service leaves the stored ones as they are."""
     form = ReportForm(data={k: ("" if v is None else v) for k, v in values.items()})
     errors = {} if form.is_valid() else {k: list(v) for k, v in form.errors.items()}
-    cleaned = []
-    for i, milestone in enumerate(milestones):
+    cleaned = None if milestones is None else []
+    for i, milestone in enumerate(milestones or []):
         mform = MilestoneForm(data={k: ("" if v is None else v) for k, v in milestone.items()})
         if not mform.is_valid():
             errors[f"milestones[{i}]"] = [f"{k}: {' '.join(v)}" for k, v in mform.errors.items()]
@@ -159,11 +162,17 @@ def _refusal(exc: Exception):
     return serializers.ValidationError({"non_field_errors": [str(exc)]})
 
 
-def _shown(pk: int) -> ProgressReport:
-    """A report as the API answers it, after a save or an action: the service has let this person write it
-    (their scope was checked on the way in), so it is read without the scope query again."""
-    return (ProgressReport.objects.select_related(*selectors.REPORT_RELATED)
-            .prefetch_related("milestones", "transitions__by").get(pk=pk))
+@cache
+def _report_fields():
+    """ReportSerializer's fields, built once: a definition read off the model, the same for every answer."""
+    return ReportSerializer().fields
+
+
+def _answer(pk: int) -> dict:
+    """A report as the API answers it (a read, a save or an action), as a plain row: exactly what
+    ReportSerializer gives (api/plain_rows.py, tested), without building the report, its milestones and its
+    history as model instances. The scope was checked on the way in (get_object, or the service's own check)."""
+    return report_page([pk], _report_fields())[0]
 
 
 class ProgressReportViewSet(PlainRowsList, mixins.CreateModelMixin, mixins.UpdateModelMixin,
@@ -185,19 +194,21 @@ class ProgressReportViewSet(PlainRowsList, mixins.CreateModelMixin, mixins.Updat
         return Perm.REPORT_EDIT if self.action in ("create", "update", "partial_update") else Perm.DASHBOARD_VIEW
 
     def get_queryset(self):
+        """The reports in the reader's scope, with what a check or a write reads of them; what an answer prints
+        (milestones, history) is read by _answer and the plain-rows list."""
         if getattr(self, "swagger_fake_view", False):
             return ProgressReport.objects.none()
-        return self._visible(shown=self.action in ("list", "retrieve"))
-
-    def _visible(self, *, shown: bool):
-        """The reports in the reader's scope; `shown`: with what the answer prints (milestones, history), not
-        needed to check and write a report (a save or an action reads its own rows, then answers with _shown)."""
         reports = ProgressReport.objects.select_related(*selectors.REPORT_RELATED).order_by("round_opens_on", "pk")
-        if shown:
-            reports = reports.prefetch_related("milestones", "transitions__by")
         return selectors.visible_reports(self.request.user, reports)
 
-    def _save(self, *, rnd, line, state, data, revision, reason):
+    def filter_queryset(self, queryset):
+        # The list's filters narrow a list; a report read, written or moved is found by its key in the scope.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(_answer(self.get_object().pk))  # 404 outside the reader's scope
+
+    def _save(self, *, rnd, line, state, data, revision, reason) -> dict:
         milestones = data.pop("milestones")
         values, milestones = _form_checked(data, milestones)
         try:
@@ -205,7 +216,7 @@ class ProgressReportViewSet(PlainRowsList, mixins.CreateModelMixin, mixins.Updat
                                           milestones=milestones, revision=revision, reason=reason)
         except services.ProgressError as exc:
             raise _refusal(exc) from None
-        return _shown(report.pk)
+        return _answer(report.pk)
 
     @extend_schema(request=ReportCreateSerializer, responses={201: ReportSerializer})
     def create(self, request, *args, **kwargs):
@@ -218,9 +229,9 @@ class ProgressReportViewSet(PlainRowsList, mixins.CreateModelMixin, mixins.Updat
                 {"member_state": [f"{state.name} does not lead action line {line.code}, so it files no report on it."]})
         values = {k: data.get(k) for k in services.REPORT_FIELDS}
         values["milestones"] = [dict(m) for m in given.get("milestones", [])]
-        report = self._save(rnd=given["round"], line=line, state=state, data=values, revision=given["revision"],
+        answer = self._save(rnd=given["round"], line=line, state=state, data=values, revision=given["revision"],
                             reason="Draft saved through the API")
-        return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
+        return Response(answer, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ReportValuesSerializer, responses={200: ReportSerializer})
     def update(self, request, *args, **kwargs):
@@ -235,13 +246,11 @@ class ProgressReportViewSet(PlainRowsList, mixins.CreateModelMixin, mixins.Updat
         values.update({k: raw[k] for k in services.REPORT_FIELDS if k in raw})
         if not kwargs.get("partial", False):
             values = {k: raw.get(k) for k in services.REPORT_FIELDS}
-        current = [{"name": m.name, "planned_on": m.planned_on, "reached_on": m.reached_on}
-                   for m in report.milestones.all()]
-        given = body.validated_data.get("milestones")
-        values["milestones"] = [dict(m) for m in given] if given is not None else current
-        report = self._save(rnd=report.round, line=report.action_line, state=report.member_state, data=values,
+        given = body.validated_data.get("milestones")  # none given: the milestones stay as they are
+        values["milestones"] = [dict(m) for m in given] if given is not None else None
+        answer = self._save(rnd=report.round, line=report.action_line, state=report.member_state, data=values,
                             revision=body.validated_data["revision"], reason="Draft saved through the API")
-        return Response(ReportSerializer(report).data)
+        return Response(answer)
 
     def _transition(self, request, act: Action):
         report = self.get_object()  # 404 outside the reader's scope
@@ -260,7 +269,7 @@ class ProgressReportViewSet(PlainRowsList, mixins.CreateModelMixin, mixins.Updat
             raise Conflict(str(exc)) from None
         except services.ProgressError as exc:
             raise _refusal(exc) from None
-        return Response(ReportSerializer(_shown(report.pk)).data)
+        return Response(_answer(report.pk))
 
     @extend_schema(request=TransitionRequestSerializer, responses={200: ReportSerializer})
     @action(detail=True, methods=["post"])

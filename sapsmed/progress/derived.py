@@ -16,6 +16,7 @@ Rules, in words:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
@@ -28,16 +29,46 @@ from sapsmed.plan.selectors import current_version
 from sapsmed.progress import derived_rounds, warning
 from sapsmed.progress.derived_locks import lock_lines
 from sapsmed.progress.derived_models import RAG_RANK, Basis, StreamAssessment
+from sapsmed.progress.models import ProgressReport, ReportingRound
+from sapsmed.progress.selectors import lines_in_force
 
 # What a stored row holds, compared field by field by differences().
 _COMPARED = ("terms_id", "goal_code", "rag", "worst_first", "flags", "notes", "report_id", "report_round",
              "report_workflow_status", "counted_reports", "is_demo", "current_round")
 
 
-def _rows(as_of: date, basis: str, line_ids: set[int] | None, *, version: PlanVersion | None = None,
-          read_lines: set[int] | None = None) -> list[StreamAssessment]:
-    found = warning.compute(as_of, warning.thresholds(), accepted_only=basis == Basis.ACCEPTED, line_ids=line_ids,
-                            version=version, read_lines=read_lines)
+@dataclass
+class Reading:
+    """What one recompute reads of the plan and the rounds, once: the version in force, the lines whose rows
+    it rewrites (`targets`, None: all), those and their predecessors (`read_lines`) with their terms, and
+    every round."""
+
+    version: PlanVersion | None
+    targets: set[int] | None
+    read_lines: set[int] | None
+    lines: list[ActionLineVersion]
+    rounds: list[ReportingRound]
+
+    def terms_of(self, line_id: int) -> list[ActionLineVersion]:
+        return [lv for lv in self.lines if lv.action_line_id == line_id]
+
+
+def reading(line_ids: set[int] | None, *, lock: bool) -> Reading:
+    """Read what the streams of these lines and of the lines waiting for them need (None: every line); `lock`:
+    first take turns with any other writer of those rows (derived_locks), as a write must."""
+    version = current_version()
+    targets = None if line_ids is None else set(line_ids) | successors_of(set(line_ids), version=version)
+    read_lines = None if targets is None else warning.with_predecessors(targets, version=version)
+    if lock:
+        lock_lines(read_lines)
+    return Reading(version, targets, read_lines, lines_in_force(read_lines, version=version),
+                   list(ReportingRound.objects.all()))
+
+
+def _rows(as_of: date, basis: str, read: Reading) -> list[StreamAssessment]:
+    found = warning.compute(as_of, warning.thresholds(), accepted_only=basis == Basis.ACCEPTED,
+                            line_ids=read.targets, version=read.version, read_lines=read.read_lines,
+                            lines=read.lines, rounds=read.rounds, with_champions=False)
     current = found.current_round.name if found.current_round else ""
     rows = []
     for s in found.streams:
@@ -80,26 +111,33 @@ def bases_counting(*statuses: str) -> list[str]:
 
 @transaction.atomic(savepoint=False)  # a failure rolls back the caller's whole write, as it must
 def streams_recompute(*, line_ids: set[int] | None = None, as_of: date | None = None,
-                      bases: list[str] | None = None) -> int:
+                      bases: list[str] | None = None, read: Reading | None = None) -> int:
     """Recompute and store the streams of these action lines and of the lines waiting for them (None: all),
-    on these bases (None: both).
+    on these bases (None: both); `read`: what the caller has read and locked for them already.
 
     Runs inside the caller's transaction: if it fails, the caller's write is rolled back with it.
     Returns how many rows were written.
     """
     as_of = as_of or timezone.localdate()
     bases = list(Basis) if bases is None else bases
-    version = current_version()  # read once: every step below reads the lines of this version
-    targets = None if line_ids is None else set(line_ids) | successors_of(set(line_ids), version=version)
-    read_lines = None if targets is None else warning.with_predecessors(targets, version=version)
-    lock_lines(read_lines)
-    rows = [row for basis in bases for row in _rows(as_of, basis, targets, version=version, read_lines=read_lines)]
+    read = read or reading(line_ids, lock=True)
+    rows = [row for basis in bases for row in _rows(as_of, basis, read)]
     stale = StreamAssessment.objects.filter(basis__in=bases)
-    if targets is not None:
-        stale = stale.filter(action_line_id__in=targets)
+    if read.targets is not None:
+        stale = stale.filter(action_line_id__in=read.targets)
     stale.delete()
     StreamAssessment.objects.bulk_create(rows)
     return len(rows)
+
+
+@transaction.atomic(savepoint=False)  # a failure rolls back the caller's whole write, as it must
+def report_moved(report: ProgressReport, bases: list[str]) -> None:
+    """A report moved through the workflow: its line's streams on these bases (those that count it before or
+    after the move) and its expectations in its round and the later ones, from one reading of the plan."""
+    read = reading({report.action_line_id}, lock=True)
+    if bases:
+        streams_recompute(bases=bases, read=read)
+    derived_rounds.report_changed(report, lines=read.terms_of(report.action_line_id), rounds=read.rounds)
 
 
 @transaction.atomic
@@ -125,8 +163,9 @@ def differences(*, as_of: date | None = None) -> list[str]:
 
 def _stream_differences(as_of: date | None) -> list[str]:
     as_of = as_of or timezone.localdate()
+    everything = reading(None, lock=False)
     fresh = {(r.action_line_id, r.member_state_id, r.basis): r
-             for basis in Basis for r in _rows(as_of, basis, None)}
+             for basis in Basis for r in _rows(as_of, basis, everything)}
     stored = {(r.action_line_id, r.member_state_id, r.basis): r
               for r in StreamAssessment.objects.all()}
     codes = dict(ActionLine.objects.values_list("pk", "code"))

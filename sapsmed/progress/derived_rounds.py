@@ -25,8 +25,8 @@ from sapsmed.progress.selectors import expected_pairs, finished_before, goal_of,
 _COMPARED = ("goal_code", "report_id", "workflow_status", "submitted_on", "accepted_on_time", "is_demo")
 
 
-def _rows(rounds: list[ReportingRound], line_ids=None, state_id=None) -> list[RoundExpectation]:
-    lines = lines_in_force(line_ids)
+def _rows(rounds: list[ReportingRound], line_ids=None, state_id=None, lines=None) -> list[RoundExpectation]:
+    lines = lines_in_force(line_ids) if lines is None else lines
     finished = finished_before(rounds, line_ids)
     reports = ProgressReport.objects.filter(round__in=rounds)
     if line_ids is not None:
@@ -54,11 +54,16 @@ def _rows(rounds: list[ReportingRound], line_ids=None, state_id=None) -> list[Ro
 
 
 @transaction.atomic(savepoint=False)  # a failure rolls back the caller's whole write, as it must
-def expectations_recompute(*, rounds=None, line_ids=None, state_id=None) -> int:
-    """Rewrite the expectations of these rounds (None: all), narrowed to these lines and this state if given."""
-    lock_lines(line_ids)  # take turns with another writer of the same rows (derived.lock_lines)
+def expectations_recompute(*, rounds=None, line_ids=None, state_id=None, lines=None, locked=False) -> int:
+    """Rewrite the expectations of these rounds (None: all), narrowed to these lines and this state if given.
+
+    `lines`: the terms in force of those lines, when the caller has read them; `locked`: the caller has
+    taken the lines' locks already (derived.reading).
+    """
+    if not locked:
+        lock_lines(line_ids)  # take turns with another writer of the same rows (derived_locks)
     chosen = list(ReportingRound.objects.all() if rounds is None else rounds)
-    rows = _rows(chosen, line_ids, state_id)
+    rows = _rows(chosen, line_ids, state_id, lines)
     stale = RoundExpectation.objects.filter(round__in=chosen)
     if line_ids is not None:
         stale = stale.filter(action_line_id__in=line_ids)
@@ -69,10 +74,17 @@ def expectations_recompute(*, rounds=None, line_ids=None, state_id=None) -> int:
     return len(rows)
 
 
-def report_changed(report: ProgressReport) -> int:
-    """A report was created or moved: its own row, and the same line and state in the rounds after it."""
-    later = ReportingRound.objects.filter(opens_on__gte=report.round.opens_on)
-    return expectations_recompute(rounds=later, line_ids={report.action_line_id}, state_id=report.member_state_id)
+def report_changed(report: ProgressReport, *, lines=None, rounds=None) -> int:
+    """A report was created or moved: its own row, and the same line and state in the rounds after it.
+
+    A caller that has locked the report's line and read its terms (`lines`) and every round passes them.
+    """
+    if rounds is None:
+        later = ReportingRound.objects.filter(opens_on__gte=report.round.opens_on)
+    else:
+        later = [r for r in rounds if r.opens_on >= report.round.opens_on]
+    return expectations_recompute(rounds=later, line_ids={report.action_line_id}, state_id=report.member_state_id,
+                                  lines=lines, locked=lines is not None)
 
 
 def differences() -> list[str]:

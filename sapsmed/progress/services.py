@@ -187,8 +187,9 @@ def snapshot(values: dict, milestones: list[dict]) -> dict:
 
 
 def report_save(*, by, round: ReportingRound, line: ActionLine, state: MemberState, values: dict,
-                milestones: list[dict], revision: int, reason: str = "Draft saved") -> ProgressReport:
-    """Create or update a draft; `revision` is the one the person started from (0 for a new report).
+                milestones: list[dict] | None, revision: int, reason: str = "Draft saved") -> ProgressReport:
+    """Create or update a draft; `revision` is the one the person started from (0 for a new report);
+    `milestones` None: they stay as they are (an API PATCH that gives none).
 
     Not one atomic block on purpose: a refused save is recorded in its own committed transaction, so the
     person's version is kept even though the change itself is refused.
@@ -198,7 +199,7 @@ def report_save(*, by, round: ReportingRound, line: ActionLine, state: MemberSta
     block = edit_block_reason(round, line.pk, state.pk)
     if block:
         raise RoundLocked(block)
-    problems = bounds_problems(values, milestones) or rules.date_order_problems(values)
+    problems = bounds_problems(values, milestones or []) or rules.date_order_problems(values)
     if problems:
         raise ProgressError(" ".join(text for _, text in problems))
     for attempt in range(2):
@@ -232,7 +233,8 @@ def _save_once(by, rnd, line, state, values, milestones, revision, reason) -> Pr
         if report is not None and report.revision != revision:
             conflict = ReportConflict.objects.create(report=report, by=by, based_on_revision=revision,
                                                      current_revision=report.revision,
-                                                     data=snapshot(values, milestones), is_demo=report.is_demo)
+                                                     data=snapshot(values, _as_given(report, milestones)),
+                                                     is_demo=report.is_demo)
         else:
             if report is not None and report.workflow_status not in rules.EDITABLE_STATUSES:
                 raise ProgressError(f"This report is {report.get_workflow_status_display().lower()}; "
@@ -249,7 +251,8 @@ def _save_once(by, rnd, line, state, values, milestones, revision, reason) -> Pr
             report.updated_by = by
             report._change_reason = reason
             report.save()
-            _replace_milestones(report, milestones, created=created)
+            if milestones is not None:
+                _replace_milestones(report, milestones, created=created)
             if created:  # later saves of a draft change nothing the dashboards or early warning read
                 with derived_rows_written("the round's completeness"):
                     derived_rounds.report_changed(report)
@@ -261,6 +264,13 @@ def _save_once(by, rnd, line, state, values, milestones, revision, reason) -> Pr
             "yours is shown on the report page as a refused edit, which you can compare and apply again.",
             conflict)
     return report
+
+
+def _as_given(report: ProgressReport, milestones: list[dict] | None) -> list[dict]:
+    """The milestones of a save as the person sent them (None: those stored, which they left as they were)."""
+    if milestones is not None:
+        return milestones
+    return list(report.milestones.order_by("position").values("name", "planned_on", "reached_on"))
 
 
 def _replace_milestones(report: ProgressReport, milestones: list[dict], *, created: bool = False) -> None:
@@ -318,9 +328,7 @@ def report_transition(*, by, report_id: int, action: str, note: str = "",
     report._change_reason = f"{Action(action).value.capitalize()}" + (f": {note.strip()}" if note.strip() else "")
     report.save()
     with derived_rows_written("early warning and the round's completeness"):
-        if bases:
-            derived.streams_recompute(line_ids={report.action_line_id}, bases=bases)
-        derived_rounds.report_changed(report)
+        derived.report_moved(report, bases)
     if action in (Action.SUBMIT, Action.RETURN, Action.ACCEPT):
         from sapsmed.progress.tasks import report_event_notify
 

@@ -153,20 +153,25 @@ def counted_statuses(accepted_only: bool) -> list[str]:
 
 def compute(as_of: date, th: ew.Thresholds, *, accepted_only: bool, line_ids: set[int] | None = None,
             version: PlanVersion | None = None, read_lines: set[int] | None = None,
-            round_ids: set[int] | None = None, accepted_by: datetime | None = None) -> Computed:
+            round_ids: set[int] | None = None, accepted_by: datetime | None = None,
+            lines: list[ActionLineVersion] | None = None, rounds: list[ReportingRound] | None = None,
+            with_champions: bool = True) -> Computed:
     """The streams of the lines in force (of `line_ids` only, when given), through the core's rules.
 
     A stream's predecessor flags read its predecessors' own assessment, so their reports are read too;
-    only the streams asked for are returned. A caller that has read the version in force and the lines to
-    read (`line_ids` with their predecessors) passes them, so that a write reads each once. `round_ids` and
+    only the streams asked for are returned. A caller that has read the version in force, the lines to
+    read (`line_ids` with their predecessors: `read_lines`, and their terms: `lines`) and every round passes
+    them, so that a write reads each once; one that stores the streams asks for no champions. `round_ids` and
     `accepted_by` narrow the reports to those rounds and to those accepted by then (a review's scope); the
     round checked for missing reports is then the latest of those rounds open on `as_of`.
     """
     version = version or current_version()
     if line_ids is not None and read_lines is None:
         read_lines = with_predecessors(line_ids, version=version)
-    lines = lines_in_force(read_lines if line_ids is not None else None, version=version)
-    rounds = list(ReportingRound.objects.only("id", "name", "opens_on", "due_on", "is_demo"))
+    if lines is None:
+        lines = lines_in_force(read_lines if line_ids is not None else None, version=version)
+    if rounds is None:
+        rounds = list(ReportingRound.objects.only("id", "name", "opens_on", "due_on", "is_demo"))
     round_names = {r.pk: r.name for r in rounds}
     due = {r.pk: r.due_on for r in rounds}
     reports = ProgressReport.objects.filter(workflow_status__in=counted_statuses(accepted_only)).exclude(status="")
@@ -198,7 +203,7 @@ def compute(as_of: date, th: ew.Thresholds, *, accepted_only: bool, line_ids: se
     core_round = ew.ReportingRound(rnd.name, rnd.due_on) if rnd else None
     warnings = ew.assess_all(inputs, as_of=as_of, thresholds=th, current_round=core_round)
 
-    champions = champions_by_goal()
+    champions = champions_by_goal() if with_champions else {}
     streams = []
     for w in warnings:
         lv, state, stored = meta[w.code]

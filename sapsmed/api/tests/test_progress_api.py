@@ -60,6 +60,38 @@ def test_a_stale_revision_answers_409_and_changes_nothing(api_for, draft):
     draft.refresh_from_db()
     assert draft.narrative == "First edit." and draft.revision == 2
     assert [m.name for m in draft.milestones.all()] == ["Design"]  # a PATCH keeps the milestones
+    refused = draft.conflicts.get()  # the refused copy: the narrative sent, the milestones left as they were
+    assert refused.data["fields"]["narrative"] == "Based on the old copy."
+    assert refused.data["milestones"] == [{"name": "Design", "planned_on": None, "reached_on": None}]
+
+
+def test_a_save_and_an_action_ask_the_same_queries_however_many_reports_there_are(api_for, draft, personas,
+                                                                                   django_assert_num_queries):
+    from sapsmed.progress import selectors
+    from sapsmed.progress.tests.conftest import make_report
+
+    client, url = api_for("proponent_mys"), f"/api/progress-reports/{draft.pk}/"
+
+    def save_and_submit(revision: int) -> None:
+        # The report in scope (1); the round (1); a savepoint, the report locked, its update and history row, the
+        # release (5); the answer: the report's row, its milestones, its history (3).
+        with django_assert_num_queries(10):
+            assert client.patch(url, {"narrative": "Edited.", "revision": revision}, format="json").status_code == 200
+        # The report in scope (1); a savepoint, the report locked, the step, its update and history row (5); the
+        # plan read once: the version in force, the lines after and before this one, their locks, their terms,
+        # lead states and predecessors, the rounds (8); early warning: the reports, the milestones, the stored
+        # rows replaced (4); the round's expectations: finished lines, reports, rows replaced (4); the release
+        # (1); the answer (3).
+        with django_assert_num_queries(26):
+            assert client.post(url + "submit/").status_code == 200
+        client.post(url + "withdraw/")
+
+    save_and_submit(1)
+    others = [lv.action_line for lv in selectors.lines_in_force() if "MYS" in {s.iso3 for s in lv.lead_states.all()}
+              and lv.action_line_id != draft.action_line_id]
+    for line in others:  # more reports on more lines: the same queries
+        make_report(personas["proponent_mys"], draft.round, code=line.code)
+    save_and_submit(4)
 
 
 def test_a_locked_round_refuses_the_draft_with_409(api_for, draft, personas):
