@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # full-text search types (the search's index on PostgreSQL); inert on SQLite
     "simple_history",
     "django_tasks_db",
     "axes",
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "sapsmed.api",
     "sapsmed.reviews",
+    "sapsmed.search",
     "sapsmed.pages",
 ]
 
@@ -123,7 +125,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+# Role holders land on their tasks; a user without a role is sent on to the public home page from there.
+LOGIN_REDIRECT_URL = "my_tasks"
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "en-gb"

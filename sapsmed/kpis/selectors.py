@@ -10,12 +10,21 @@ from __future__ import annotations
 
 from functools import cache
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Subquery
 from django.shortcuts import get_object_or_404
 
 from sapsmed.core.achievement import Status
 from sapsmed.kpis import assessing
-from sapsmed.kpis.models import Kpi, KpiStateProfile, Observation, ScorecardCell, Target
+from sapsmed.kpis.models import (
+    ImportStatus,
+    Kpi,
+    KpiStateProfile,
+    Observation,
+    ObservationImport,
+    ObservationStatus,
+    ScorecardCell,
+    Target,
+)
 from sapsmed.kpis.shipped import KPI_DATA_DIR
 from sapsmed.kpis.shipped_files import ContextFigure, read_context
 from sapsmed.plan.models import MemberState
@@ -37,13 +46,6 @@ NOT_COMPUTED = "Not assessed yet: this cell has not been computed from its value
 def goal_kpis(goal) -> list[Kpi]:
     """The KPIs linked to one strategic goal, with the states whose data are available."""
     return list(Kpi.objects.filter(goal=goal).prefetch_related("availability_states"))
-
-
-def kpi_search(query: str, *, limit: int) -> list[Kpi]:
-    """KPIs whose code is the query or whose name contains it (two characters at least)."""
-    if len(query) < 2:
-        return []
-    return list(Kpi.objects.select_related("goal").filter(Q(code__iexact=query) | Q(name__icontains=query))[:limit])
 
 
 def kpis() -> list[Kpi]:
@@ -187,3 +189,29 @@ def _all_context() -> tuple[ContextFigure, ...]:
 def context_figures(code: str) -> list[ContextFigure]:
     """Published figures shown beside the KPI as context, never as a state's value (read from data/kpis/)."""
     return [c for c in _all_context() if c.kpi == code]
+
+
+def state_kpi_tasks(iso3s) -> dict:
+    """What a focal point has to do for its states' KPIs (two queries): each KPI whose latest value is still
+    provisional (the scorecard says so until it is validated), and each KPI with no value at all yet."""
+    iso3s = list(iso3s)
+    newest = Observation.objects.filter(kpi=OuterRef("kpi"), state=OuterRef("state")).order_by("-year")
+    provisional = (Observation.objects
+                   .filter(state__iso3__in=iso3s, status=ObservationStatus.PROVISIONAL,
+                           year=Subquery(newest.values("year")[:1]))
+                   .select_related("kpi", "state").order_by("state__name", "kpi__order"))
+    no_value = (ScorecardCell.objects.filter(state__iso3__in=iso3s, value_count=0)
+                .select_related("kpi", "state").order_by("state__name", "kpi__order"))
+    return {"provisional": list(provisional), "no_value": list(no_value)}
+
+
+def open_imports(user, *, since) -> list[ObservationImport]:
+    """This person's KPI imports since `since` that were refused (errors found) or still wait for confirmation,
+    newest first, except those a later import of theirs has committed since (one query)."""
+    later = ObservationImport.objects.filter(created_by=user, status=ImportStatus.COMMITTED,
+                                             created_at__gt=OuterRef("created_at"))
+    found = (ObservationImport.objects
+             .filter(created_by=user, created_at__gte=since,
+                     status__in=[ImportStatus.INVALID, ImportStatus.PREVIEWED])
+             .exclude(Exists(later)).defer("content", "summary").order_by("-created_at"))
+    return list(found[:10])

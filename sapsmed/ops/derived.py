@@ -19,9 +19,10 @@ from django.utils import timezone
 from sapsmed.kpis import derived as kpi_derived
 from sapsmed.plan import roadmap_order
 from sapsmed.progress import derived as progress_derived
+from sapsmed.search import services as search_index
 
 KINDS = (("roadmap drawing order", roadmap_order), ("early warning and round completeness", progress_derived),
-         ("KPI scorecard", kpi_derived))
+         ("KPI scorecard", kpi_derived), ("search index", search_index))
 DAILY_AT = time(0, 15)  # local time, after the day has turned: due dates and planned ends are dates
 
 

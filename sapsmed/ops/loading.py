@@ -1,8 +1,8 @@
 """Load the reference data under data/: the plan, its member states and organisations, and the KPI sheets.
 
 All or nothing: every file is read and validated before the first write, and the plan's rows and the KPI
-sheets are written in one transaction. This composes plan's loader and kpis' (it sits above both: the KPI
-sheets point at the plan's goals and member states, and plan imports no KPI module).
+sheets are written in one transaction, with their search documents. This composes plan's loader and kpis' (it
+sits above both: the KPI sheets point at the plan's goals and member states, and plan imports no KPI module).
 """
 
 from pathlib import Path
@@ -13,6 +13,8 @@ from sapsmed.core.plan_data import parse_kpis
 from sapsmed.kpis.loading import kpis_upsert
 from sapsmed.plan.loading import DATA_DIR, PLAN_REASON, plan_files_read, plan_write, read_yaml
 from sapsmed.plan.upsert import LoadReport
+from sapsmed.search.models import Kind
+from sapsmed.search.services import search_index_refresh
 
 KPIS_FILE = "kpis/kpis.yaml"
 
@@ -26,4 +28,5 @@ def plan_load(*, data_dir: Path = DATA_DIR) -> LoadReport:
     with transaction.atomic():
         goals, states = plan_write(files, report=report)
         kpis_upsert(kpis, goals=goals, states=states, report=report, reason=PLAN_REASON)
+        search_index_refresh(kinds=[Kind.KPI])  # the plan's documents were written when it announced its change
     return report

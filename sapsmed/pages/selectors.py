@@ -1,10 +1,12 @@
-"""Read path of the composed pages: a plan page together with the KPIs that belong to it.
+"""Read path of the composed pages: a plan page together with the KPIs that belong to it, and the search.
 
-The plan's selectors answer for the plan alone (plan sits below kpis); the KPIs are added here.
+The plan's selectors answer for the plan alone (plan sits below kpis); the KPIs are added here. The search
+(sapsmed.search) indexes the plan, KPIs and published reviews itself.
 """
 
 from sapsmed.kpis import selectors as kpi_selectors
 from sapsmed.plan import selectors as plan_selectors
+from sapsmed.search import selectors as search_selectors
 
 
 def goal_page(code: str) -> dict:
@@ -14,8 +16,6 @@ def goal_page(code: str) -> dict:
     return ctx
 
 
-def search(query: str, *, limit: int = 50) -> dict:
-    """The plan's search results, with the KPIs whose code or name match."""
-    results = plan_selectors.search(query, limit=limit)
-    kpis = kpi_selectors.kpi_search(results["query"], limit=limit)
-    return {**results, "kpis": kpis, "total": results["total"] + len(kpis)}
+def search(query: str) -> dict:
+    """The search page: the plan, member states, KPIs and published reviews matching the query, by kind."""
+    return search_selectors.search(query)

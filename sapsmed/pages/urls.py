@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from sapsmed.pages import kpi_pages, roadmap_pages, views
+from sapsmed.pages import kpi_pages, roadmap_pages, task_pages, views
 
 # Names without a namespace, as the plan's pages had them ({% url 'goal' %}, {% url 'search' %}).
 urlpatterns = [
@@ -11,4 +11,5 @@ urlpatterns = [
     path("roadmap/", roadmap_pages.roadmap, name="roadmap"),
     path("roadmap/roadmap.pdf", roadmap_pages.roadmap_pdf_download, name="roadmap_pdf"),
     path("kpis/", kpi_pages.kpi_scorecard, name="kpi_scorecard"),
+    path("tasks/", task_pages.my_tasks, name="my_tasks"),
 ]

@@ -1,4 +1,4 @@
-"""Composed pages: the goal page (plan and its KPIs) and the search (plan and KPIs)."""
+"""Composed pages: the goal page (plan and its KPIs) and the search (plan, member states, KPIs, reviews)."""
 
 from django.shortcuts import render
 

@@ -4,7 +4,7 @@ Each selector plans its queries (select_related / prefetch_related) so that a pa
 count does not grow with the number of goals, actions or action lines.
 """
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
 from sapsmed.plan.models import (
@@ -112,25 +112,3 @@ def state_page(iso3: str) -> dict:
     goals = list(state.championed_goals.all())
     led = list(line_versions(version).filter(lead_states=state)) if version else []
     return {"state": state, "goals": goals, "led": led, "version": version}
-
-
-def search(query: str, *, limit: int = 50) -> dict:
-    """Goals, outcomes, actions and action lines whose code or words match the query (the search page adds KPIs)."""
-    q = query.strip()
-    if len(q) < 2:
-        return {"query": q, "goals": [], "outcomes": [], "actions": [], "lines": [], "total": 0}
-    text = Q(code__iexact=q) | Q(title__icontains=q)
-    version = current_version()
-    results = {
-        "goals": list(StrategicGoal.objects.filter(text | Q(summary__icontains=q))[:limit]),
-        "outcomes": list(DesiredOutcome.objects.select_related("goal").filter(text | Q(code__istartswith=q))[:limit]),
-        "actions": list(Action.objects.filter(text | Q(code__istartswith=q))[:limit]),
-        "lines": list(
-            line_versions(version).filter(
-                Q(action_line__code__istartswith=q) | Q(title__icontains=q) | Q(cross_cutting_theme__icontains=q)
-            )[:limit]
-        ) if version else [],
-    }
-    results["total"] = sum(len(v) for v in results.values())
-    results["query"] = q
-    return results

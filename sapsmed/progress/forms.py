@@ -91,6 +91,11 @@ class LockForm(forms.Form):
     reason = forms.CharField(widget=TEXT, help_text="Proponents read this when they try to change a report.")
 
 
+class ReopenForm(forms.Form):
+    reason = forms.CharField(widget=TEXT, label="Why reopen it",
+                             help_text="Kept in the round's history, with your name.")
+
+
 class ExceptionForm(forms.Form):
     report = forms.ChoiceField(label="Report (action line · state)")
     reason = forms.CharField(widget=TEXT)

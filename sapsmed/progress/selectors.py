@@ -8,7 +8,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -253,13 +253,15 @@ def rounds_for_proponents(today: date) -> list[ReportingRound]:
 
 
 def my_work(user) -> dict:
-    """What this person has to do: reports to write, reports to validate, reports to accept."""
+    """What this person has to do: reports to write, reports returned in locked rounds, reports to validate,
+    reports to accept."""
     today = timezone.localdate()
-    result = {"rounds": [], "to_validate": [], "to_accept": [], "has_demo": False, "today": today,
-              "may_accept": can(user, Perm.REPORT_ACCEPT)}
+    result = {"rounds": [], "returned_locked": [], "to_validate": [], "to_accept": [], "has_demo": False,
+              "today": today, "may_accept": can(user, Perm.REPORT_ACCEPT)}
     states, granted_lines = pairs_filter(user)
     if states or granted_lines:
         result["rounds"] = _rounds_to_report(user, today)
+        result["returned_locked"] = _returned_in_locked_rounds(states, granted_lines, today)
     queue = ProgressReport.objects.select_related(*REPORT_RELATED).order_by("round__due_on", "action_line__code")
     goals = grants_of(user).champion_goals
     if goals:
@@ -268,7 +270,8 @@ def my_work(user) -> dict:
     if result["may_accept"]:
         result["to_accept"] = list(queue.filter(workflow_status=WorkflowStatus.VALIDATED))
     items = [i for rw in result["rounds"] for i in rw.items]
-    shown = [i.report for i in items if i.report] + result["to_validate"] + result["to_accept"]
+    shown = ([i.report for i in items if i.report] + result["returned_locked"] + result["to_validate"]
+             + result["to_accept"])
     result["has_demo"] = any(r.is_demo for r in shown) or any(rw.round.is_demo for rw in result["rounds"])
     return result
 
@@ -300,6 +303,26 @@ def _rounds_to_report(user, today: date) -> list[RoundWork]:
         if items:
             found.append(RoundWork(rnd, items, (rnd.due_on - today).days, locked))
     return found
+
+
+def _returned_in_locked_rounds(states, lines, today: date) -> list[ProgressReport]:
+    """Reports returned to this proponent in rounds now locked, with no exception for them: they can no longer be
+    corrected, yet they stay on the proponent's list, with the note and the lock, until the Secretariat grants an
+    exception (the report then reappears among its round's reports to write)."""
+    excepted = RoundException.objects.filter(round=OuterRef("round"), action_line=OuterRef("action_line"),
+                                             member_state=OuterRef("member_state"))
+    reports = list(ProgressReport.objects
+                   .filter(Q(member_state__iso3__in=states) | Q(action_line__code__in=lines),
+                           Q(round__locked_at__isnull=False) | Q(round__locks_on__lt=today),
+                           workflow_status=WorkflowStatus.RETURNED)
+                   .exclude(Exists(excepted))
+                   .select_related(*REPORT_RELATED)
+                   .prefetch_related(Prefetch("transitions", queryset=ReportTransition.objects.select_related("by")))
+                   .order_by("round_opens_on", "action_line__code", "member_state__iso3"))
+    for report in reports:
+        report.return_note = last_return_note(report)
+        report.lock_message = _lock_reason(report.round, today)
+    return reports
 
 
 def _lock_reason(rnd: ReportingRound, today: date) -> str | None:

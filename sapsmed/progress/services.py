@@ -130,6 +130,31 @@ def round_lock(*, by, round: ReportingRound, reason: str) -> ReportingRound:
 
 
 @transaction.atomic
+def round_reopen(*, by, round: ReportingRound, reason: str) -> ReportingRound:
+    """Undo the Secretariat's lock, for a reason kept in the round's history with who reopened it.
+
+    Only a lock the Secretariat made is undone: a round past its lock date stays closed (reopened, it would still
+    refuse every change), and each report that must still change gets an exception instead.
+    """
+    guard(can(by, Perm.ROUND_MANAGE), "reopen a reporting round")
+    rnd = ReportingRound.objects.select_for_update().get(pk=round.pk)
+    if rnd.locked_at is None:
+        raise ProgressError(f"Round {rnd.name} is not locked, so there is nothing to reopen.")
+    if not reason.strip():
+        raise ProgressError("Say why the round is reopened; the reason is kept in the round's history.")
+    if timezone.localdate() > rnd.locks_on:
+        raise ProgressError(f"Round {rnd.name} closed on its lock date ({rules.long_date(rnd.locks_on)}), so "
+                            "reopening it would change nothing: grant an exception for each report that must "
+                            "still change.")
+    rnd.locked_at, rnd.locked_by, rnd.locked_reason = None, None, ""
+    rnd._change_reason = f"Reopened: {reason.strip()}"
+    rnd._history_user = by  # who reopened, even outside a request (the lock keeps its author in locked_by)
+    rnd.save()
+    round.locked_at, round.locked_by, round.locked_reason = None, None, ""
+    return rnd
+
+
+@transaction.atomic
 def exception_grant(*, by, round: ReportingRound, line_code: str, state: str, reason: str) -> RoundException:
     """Let one report (line × state) be changed after the round locked."""
     guard(can(by, Perm.ROUND_MANAGE), "grant an exception")

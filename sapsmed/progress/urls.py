@@ -19,6 +19,7 @@ urlpatterns = [
     path("rounds/<str:name>/dashboard.xlsx", views_rounds.round_dashboard_xlsx, name="round_dashboard_xlsx"),
     path("rounds/<str:name>/manage/", views_rounds.round_manage, name="round_manage"),
     path("rounds/<str:name>/lock/", views_rounds.round_lock, name="round_lock"),
+    path("rounds/<str:name>/reopen/", views_rounds.round_reopen, name="round_reopen"),
     path("rounds/<str:name>/exceptions/", views_rounds.exception_grant, name="exception_grant"),
     path("rounds/<str:name>/reports/<str:code>/<str:iso3>/", views.report_edit, name="report_edit"),
     path("rounds/<str:name>/workbook.xlsx", views_excel.workbook_download, name="workbook"),

@@ -1,4 +1,5 @@
-"""Pages of rounds and dashboards: round list and management, round dashboard, early warning, line history."""
+"""Pages of rounds and dashboards: round list and management (lock with confirmation, reopen), round dashboard,
+early warning, line history."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -9,9 +10,10 @@ from django.views.decorators.http import require_POST
 
 from sapsmed.accounts.decorators import require
 from sapsmed.accounts.policy import Perm, can
-from sapsmed.progress import dashboards, exports, selectors, services
+from sapsmed.plan.history import change_history
+from sapsmed.progress import dashboards, exports, lock_checks, rules, selectors, services
 from sapsmed.progress.access import deny, may_view
-from sapsmed.progress.forms import ExceptionForm, LockForm, RoundForm
+from sapsmed.progress.forms import ExceptionForm, LockForm, ReopenForm, RoundForm
 from sapsmed.progress.services import ProgressError
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -52,25 +54,57 @@ def _pairs(rnd):
 def round_manage(request, name: str):
     rnd = selectors.round_get(name)
     return render(request, "progress/round_manage.html", {
-        "round": rnd, "phase": selectors.round_phase(rnd), "lock_form": LockForm(),
-        "exception_form": ExceptionForm(pairs=_pairs(rnd)), "exceptions": selectors.exceptions_of(rnd),
-        "has_demo": rnd.is_demo})
+        "round": rnd, "phase": selectors.round_phase(rnd), "check": lock_checks.lock_check(rnd),
+        "reopenable": rnd.locked_at is not None and timezone.localdate() <= rnd.locks_on,
+        "reopen_form": ReopenForm(), "exception_form": ExceptionForm(pairs=_pairs(rnd)),
+        "exceptions": selectors.exceptions_of(rnd), "history": change_history(rnd), "has_demo": rnd.is_demo})
+
+
+@require(Perm.ROUND_MANAGE)
+def round_lock(request, name: str):
+    """GET: what the round still lacks, and the lock form. POST: only with `confirm`, from that page, it locks;
+    a POST without it (an older form) shows the same page, with the reason kept, and locks nothing."""
+    rnd = selectors.round_get(name)
+    if rnd.locked_at is not None:
+        messages.info(request, f"Round {name} is already locked.")
+        return redirect("progress:round_manage", name)
+    if timezone.localdate() > rnd.locks_on:
+        messages.info(request, f"Round {name} closed on its lock date ({rules.long_date(rnd.locks_on)}); it needs "
+                               "no lock.")
+        return redirect("progress:round_manage", name)
+    form = LockForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and request.POST.get("confirm") == "yes" and form.is_valid():
+        try:
+            services.round_lock(by=request.user, round=rnd, reason=form.cleaned_data["reason"])
+        except ProgressError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"Round {name} locked. Proponents can no longer change its reports.")
+            return redirect("progress:round_manage", name)
+    unconfirmed = request.method == "POST" and request.POST.get("confirm") != "yes"
+    if unconfirmed:
+        form = LockForm(initial={"reason": request.POST.get("reason", "")})
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "progress/round_lock.html", {
+        "round": rnd, "phase": selectors.round_phase(rnd), "check": lock_checks.lock_check(rnd), "form": form,
+        "unconfirmed": unconfirmed, "has_demo": rnd.is_demo}, status=status)
 
 
 @require_POST
 @require(Perm.ROUND_MANAGE)
-def round_lock(request, name: str):
+def round_reopen(request, name: str):
     rnd = selectors.round_get(name)
-    form = LockForm(request.POST)
+    form = ReopenForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say why the round is locked; proponents will read it.")
+        messages.error(request, "Say why the round is reopened; the reason is kept in the round's history.")
         return redirect("progress:round_manage", name)
     try:
-        services.round_lock(by=request.user, round=rnd, reason=form.cleaned_data["reason"])
+        services.round_reopen(by=request.user, round=rnd, reason=form.cleaned_data["reason"])
     except ProgressError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Round {name} locked. Proponents can no longer change its reports.")
+        messages.success(request, f"Round {name} reopened. Proponents can change its reports again until "
+                                  f"{rules.long_date(rnd.locks_on)}.")
     return redirect("progress:round_manage", name)
 
 

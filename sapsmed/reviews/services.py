@@ -12,6 +12,7 @@ from sapsmed.core.snapshot_diff import diff_contents
 from sapsmed.jobs.services import job_create, job_fail, job_progress, job_start, job_succeed
 from sapsmed.reviews.content import review_content
 from sapsmed.reviews.edition import scorecard_content
+from sapsmed.reviews.events import announce_publication_changed
 from sapsmed.reviews.models import Review, ScorecardEdition, Snapshot
 from sapsmed.reviews.render import render_pdf, render_xlsx, with_drawings
 
@@ -103,6 +104,7 @@ def snapshot_publish(*, snapshot: Snapshot, user, published: bool) -> Snapshot:
     snapshot.published = published
     snapshot._change_reason = f"{'Published' if published else 'Withdrawn from the public'} by {user.get_username()}"
     snapshot.save(update_fields=["published"])
+    announce_publication_changed()
     return snapshot
 
 
@@ -139,6 +141,7 @@ def scorecard_publish(*, user, label: str, as_of) -> ScorecardEdition:
                                created_by=user)
     edition._change_reason = f"Published by {user.get_username()}"
     edition.save()
+    announce_publication_changed()
     return edition
 
 
@@ -149,6 +152,7 @@ def scorecard_edition_publish(*, edition: ScorecardEdition, user, published: boo
     action = "Published again" if published else "Withdrawn from the public"
     edition._change_reason = f"{action} by {user.get_username()}"
     edition.save(update_fields=["published"])
+    announce_publication_changed()
     return edition
 
 

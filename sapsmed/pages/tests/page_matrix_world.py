@@ -25,7 +25,7 @@ EXTRA_PERSONAS = {"proponent_tha": ("proponent", {"state": "THA"})}
 PDF = b"%PDF-1.7\n% evidence for the page matrix\n"
 # Malaysia leads B-2-1.3 (goal B) with Laos; Thailand leads A-1-2.1 (goal A) with Viet Nam, and Malaysia does not.
 MYS_LINE, THA_LINE = "B-2-1.3", "A-1-2.1"
-ROUND = "2026-H2"
+ROUND, LOCKED_ROUND = "2026-H2", "2026-H1"
 
 
 @dataclass
@@ -107,7 +107,7 @@ def _kpis(w: World) -> None:
 
 def _progress(w: World) -> None:
     from sapsmed.progress.attachments import attachment_add
-    from sapsmed.progress.services import round_open
+    from sapsmed.progress.services import round_lock, round_open
     from sapsmed.progress.tests.conftest import make_report
 
     today = timezone.localdate()
@@ -126,6 +126,11 @@ def _progress(w: World) -> None:
     upload = re.search(r"/progress/uploads/([0-9a-f-]+)/", response["Location"]).group(1)
     w.ids.update(round=rnd.name, report_mys=mys.pk, report_tha=tha.pk, attachment_mys=att_mys.pk,
                  attachment_tha=att_tha.pk, workbook_upload=upload)
+    # A round the Secretariat locked before its lock date, so that its page offers the reopen form.
+    locked = round_open(by=w.users["secretariat"], name=LOCKED_ROUND, opens_on=today - timedelta(days=40),
+                        due_on=today + timedelta(days=5), locks_on=today + timedelta(days=15))
+    round_lock(by=w.users["secretariat"], round=locked, reason="Tabled at the meeting.")
+    w.ids.update(round_locked=locked.name)
 
 
 def _surveys(w: World) -> None:

@@ -40,6 +40,7 @@ OWNER_MYS_ONLY = "L 404 404 404 404 200 404 404 404"  # proponent_mys's own work
 JOB_OF_MYS =  "404  403 200 403 403 200 403 403 403"  # a job is its owner's (and the Secretariat's)
 JOB_OF_SEC =  "404  403 200 403 403 403 403 403 403"
 WITHDRAWN =   "404  403 200 200 200 200 200 200 200"  # unpublished snapshot files, withdrawn scorecard editions
+MY_TASKS =    "L    302 200 200 200 200 200 200 200"  # role holders; a user without a role is sent home
 
 R, MYS, THA = "{round}", "B-2-1.3", "A-1-2.1"
 
@@ -119,7 +120,11 @@ GET_MATRIX = [
     ("progress/rounds/<str:name>/", f"/progress/rounds/{R}/", ROLE_HOLDERS),
     ("progress/rounds/<str:name>/dashboard.xlsx", f"/progress/rounds/{R}/dashboard.xlsx", ROLE_HOLDERS),
     ("progress/rounds/<str:name>/manage/", f"/progress/rounds/{R}/manage/", SECRETARIAT),
-    ("progress/rounds/<str:name>/lock/", f"/progress/rounds/{R}/lock/", GET_NOT_ALLOWED),
+    ("progress/rounds/<str:name>/manage/", "/progress/rounds/{round_locked}/manage/", SECRETARIAT),  # reopen form
+    # What the round still lacks and the lock's confirmation; a locked round's sends back to its page.
+    ("progress/rounds/<str:name>/lock/", f"/progress/rounds/{R}/lock/", SECRETARIAT),
+    ("progress/rounds/<str:name>/lock/", "/progress/rounds/{round_locked}/lock/", "L 403 302 403 403 403 403 403 403"),
+    ("progress/rounds/<str:name>/reopen/", "/progress/rounds/{round_locked}/reopen/", GET_NOT_ALLOWED),
     ("progress/rounds/<str:name>/exceptions/", f"/progress/rounds/{R}/exceptions/", GET_NOT_ALLOWED),
     ("progress/rounds/<str:name>/reports/<str:code>/<str:iso3>/", f"/progress/rounds/{R}/reports/{MYS}/MYS/",
      "L 403 403 403 403 200 403 403 403"),
@@ -152,6 +157,7 @@ GET_MATRIX = [
     ("evidence/estimates/<int:pk>/post/", "/evidence/estimates/{estimate}/post/", KPI_EDITORS),  # a MYS estimate
     # The plan and the roadmap are public; only the Secretariat edits, imports and amends.
     ("", "/", PUBLIC),
+    ("tasks/", "/tasks/", MY_TASKS),
     ("goals/<str:code>/", "/goals/B/", PUBLIC),
     ("actions/<str:code>/", "/actions/B-2-1/", PUBLIC),
     ("action-lines/<str:code>/", f"/action-lines/{MYS}/", PUBLIC),

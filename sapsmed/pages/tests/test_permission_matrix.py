@@ -15,6 +15,7 @@ ROLE_HOLDERS = ["secretariat", "champion_a", "champion_b", "proponent_mys", "foc
 PUBLIC_PAGES = ["/", "/states/", "/states/MYS/", "/search/?q=finance", "/accounts/login/"]
 PAGES_WITH_HISTORY = ["/goals/B/", "/actions/B-2-1/", "/action-lines/B-2-1.3/"]
 ADMIN_PAGES = ["/admin/", "/admin/plan/actionline/", "/admin/plan/actionline/add/", "/admin/accounts/rolegrant/"]
+ROLE_HOME_PAGES = ["/tasks/"]  # My tasks: role holders; anonymous visitors log in, users without a role go home
 
 
 def expected(url: str, persona: str):
@@ -24,17 +25,22 @@ def expected(url: str, persona: str):
         return "history" if persona in ROLE_HOLDERS else "no-history"
     if url in ADMIN_PAGES:
         return 200 if persona == "secretariat" else 302
+    if url in ROLE_HOME_PAGES:
+        return {"anonymous": "/accounts/login/?next=/tasks/", "outsider": "/"}.get(persona, 200)
     raise AssertionError(url)
 
 
-MATRIX = [(url, persona) for url in PUBLIC_PAGES + PAGES_WITH_HISTORY + ADMIN_PAGES for persona in ALL]
+MATRIX = [(url, persona) for url in PUBLIC_PAGES + PAGES_WITH_HISTORY + ADMIN_PAGES + ROLE_HOME_PAGES
+          for persona in ALL]
 
 
 @pytest.mark.parametrize(("url", "persona"), MATRIX)
 def test_role_by_page(client_for, url, persona):
     response = client_for(persona).get(url)
     want = expected(url, persona)
-    if want in ("history", "no-history"):
+    if isinstance(want, str) and want.startswith("/"):  # sent on to this address
+        assert (response.status_code, response["Location"]) == (302, want)
+    elif want in ("history", "no-history"):
         assert response.status_code == 200
         assert ("Change history" in response.content.decode()) == (want == "history")
     else:

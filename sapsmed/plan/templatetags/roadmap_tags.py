@@ -32,8 +32,11 @@ def year_cells(row, years: int) -> SafeString:
 
 def _status(row, has_status: bool, demo_label: str) -> str:
     if row.status:
+        # The meaning after the colour word is written out too, not only in the tooltip: a phone cannot hover.
+        meaning = row.status_label.partition(":")[2].strip()
         label = (f'<span class="rag rag-{escape(row.status)}" title="{escape(row.status_label)}">'
                  f"{escape(row.status_short)}</span>")
+        label += f' <span class="small">{escape(meaning)}</span>' if meaning else ""
         return f"{label} {demo_label}" if row.status_demo else label
     return '<span class="muted">no accepted report</span>' if has_status else '<span class="muted">—</span>'
 

@@ -67,7 +67,8 @@ def test_a_state_that_champions_nothing_says_so(client):
     ("b-2-1", "/actions/B-2-1/"),
     ("micro enterprises", "/action-lines/A-1-3.1/"),
     ("e-commerce", "/actions/C-1-3/"),
-    ("female", "/goals/E/"),
+    ("female", "/kpis/KPI-E2/"),  # the KPI's name; its result links the KPI's own page
+    ("women", "/goals/E/"),  # the goal's summary
 ])
 def test_search_finds_goals_actions_and_lines_by_code_or_words(client, query, expected):
     html = client.get("/search/", {"q": query}).content.decode()

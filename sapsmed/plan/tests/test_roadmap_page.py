@@ -153,6 +153,17 @@ def test_a_status_given_by_the_composing_page_is_drawn_on_its_line():
     assert ctx["has_status"] and ctx["status_demo"]
 
 
+def test_a_status_says_what_its_colour_means_in_words_not_only_in_a_tooltip():
+    from sapsmed.plan.templatetags.roadmap_tags import timeline_rows
+
+    ctx = roadmap_selectors.roadmap({}, {"B-2-1.3": roadmap_selectors.LineStatus("amber", "Amber: needs attention",
+                                                                                 False)})
+    rows = [r for g in ctx["groups"] for r in g.rows if r.code == "B-2-1.3"]
+    cell = timeline_rows(rows, 10, True).split('<td class="line-status">')[1]
+    assert cell == ('<span class="rag rag-amber" title="Amber: needs attention">Amber</span> '
+                    '<span class="small">needs attention</span></td></tr>')
+
+
 def test_without_statuses_the_timeline_has_none_and_says_where_status_will_come_from(client):
     ctx = roadmap_selectors.roadmap({})
     assert not ctx["has_status"] and all(r.status is None for g in ctx["groups"] for r in g.rows)

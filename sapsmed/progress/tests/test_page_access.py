@@ -17,6 +17,7 @@ PAGES = {
     "/progress/rounds/2026-H2/": ROLE_HOLDERS,
     "/progress/rounds/2026-H2/dashboard.xlsx": ROLE_HOLDERS,
     "/progress/rounds/2026-H2/manage/": {"secretariat"},
+    "/progress/rounds/2026-H2/lock/": {"secretariat"},  # what the round lacks, and the lock's confirmation
     "/progress/early-warning/": ROLE_HOLDERS,
     "/progress/early-warning.xlsx": ROLE_HOLDERS,
     "/progress/lines/B-2-1.3/": READERS_OF_B213,
@@ -59,7 +60,7 @@ def test_what_does_not_exist_is_404(client_for, open_round, url, persona):
     assert client_for(persona).get(url).status_code == 404
 
 
-@pytest.mark.parametrize("url", ["/progress/reports/{report}/act/", "/progress/rounds/2026-H2/lock/",
+@pytest.mark.parametrize("url", ["/progress/reports/{report}/act/", "/progress/rounds/2026-H2/reopen/",
                                  "/progress/rounds/2026-H2/exceptions/"])
 def test_actions_are_posts_and_anonymous_posts_go_to_log_in(client_for, draft, url):
     target = url.format(report=draft.pk)
@@ -71,7 +72,7 @@ def test_actions_are_posts_and_anonymous_posts_go_to_log_in(client_for, draft, u
 @pytest.mark.parametrize("persona", ["champion_b", "proponent_mys", "viewer", "outsider"])
 def test_only_the_secretariat_may_lock_a_round_or_grant_an_exception(client_for, open_round, persona):
     client = client_for(persona)
-    assert client.post("/progress/rounds/2026-H2/lock/", {"reason": "x"}).status_code == 403
+    assert client.post("/progress/rounds/2026-H2/lock/", {"reason": "x", "confirm": "yes"}).status_code == 403
     assert client.post("/progress/rounds/2026-H2/exceptions/",
                        {"report": "B-2-1.3|MYS", "reason": "x"}).status_code == 403
     open_round.refresh_from_db()

@@ -124,7 +124,7 @@ def test_the_secretariat_opens_locks_and_excepts_through_the_pages(client_for, t
     response = client.post("/progress/rounds/new/", {"name": "2026-H2", "opens_on": today, "due_on": today,
                                                      "locks_on": today + timedelta(days=1)}, follow=True)
     assert "Round 2026-H2 opened" in response.content.decode()
-    html = client.post("/progress/rounds/2026-H2/lock/", {"reason": "Tabled at the meeting."},
+    html = client.post("/progress/rounds/2026-H2/lock/", {"reason": "Tabled at the meeting.", "confirm": "yes"},
                        follow=True).content.decode()
     assert "Round 2026-H2 locked" in html
     html = client.post("/progress/rounds/2026-H2/exceptions/", {"report": "B-2-1.3|MYS", "reason": "Late data"},

@@ -6,9 +6,9 @@ from sapsmed.ops import derived
 
 
 class Command(BaseCommand):
-    help = ("Recompute the stored early-warning assessments, round expectations and KPI scorecard cells from "
-            "the facts, without writing, and list every stored row that differs (none expected). Exits 1 if any "
-            "differs.")
+    help = ("Recompute the stored early-warning assessments, round expectations, KPI scorecard cells and search "
+            "documents from the facts, without writing, and list every stored row that differs (none expected). "
+            "Exits 1 if any differs.")
 
     def handle(self, *args, **options):
         found = derived.differences()
