@@ -171,3 +171,8 @@ def forget_grants(user) -> None:
     """Drop the cached grants after they change (used by the grant service)."""
     if hasattr(user, "_sapsmed_grants"):
         del user._sapsmed_grants
+
+
+def has_report_work(user) -> bool:
+    """Whether this person has reports to write, validate or accept: a "my work" page, and its menu link."""
+    return can(user, Perm.REPORT_EDIT) or can(user, Perm.REPORT_VALIDATE) or can(user, Perm.REPORT_ACCEPT)

@@ -1,6 +1,10 @@
 """Change history of plan content, read from the audit records, for display on an object's page."""
 
 from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 _KIND = {"+": "Created", "~": "Changed", "-": "Deleted"}
 _HIDDEN = {"id", "history_id", "history_date", "history_user", "history_type", "history_change_reason"}
@@ -30,8 +34,14 @@ def _label(model, name: str) -> str:
 
 
 def _show(value) -> str:
+    """A recorded value as the page prints it: a moment in the reader's time zone and a date as the "When"
+    column writes them, never as the database stores them ("2026-12-06 00:27:49.254635+00:00")."""
     if value in (None, ""):
         return "(empty)"
+    if isinstance(value, datetime):
+        return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, "j M Y H:i")
+    if isinstance(value, date):
+        return date_format(value, "j M Y")
     return str(value)
 
 

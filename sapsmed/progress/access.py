@@ -3,7 +3,7 @@
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
-from sapsmed.accounts.policy import Perm, can, grants_of
+from sapsmed.accounts.policy import Perm, can, grants_of, has_report_work
 from sapsmed.core.workflow import Role
 
 
@@ -30,7 +30,7 @@ def workflow_roles(user, *, line: str, goal: str, state: str) -> set[str]:
 
 def has_work(user) -> bool:
     """Whether a "my work" page has anything for this person: proponents, champions, the Secretariat."""
-    return can(user, Perm.REPORT_EDIT) or can(user, Perm.REPORT_VALIDATE) or can(user, Perm.REPORT_ACCEPT)
+    return has_report_work(user)
 
 
 def pairs_filter(user):

@@ -6,6 +6,8 @@ from html import unescape
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from sapsmed.progress.models import ReportingRound
 from sapsmed.progress.services import ProgressError, round_lock, round_open, round_reopen
@@ -167,3 +169,13 @@ def test_the_manage_page_of_a_round_closed_by_date_offers_exceptions_not_a_reope
     closed = today - timedelta(days=1)
     assert response.redirect_chain == [(MANAGE, 302)]
     assert f"Round 2026-H2 closed on its lock date ({closed.day} {closed:%B %Y}); it needs no lock." in text(response)
+
+
+def test_the_history_prints_the_lock_time_as_its_when_column_does(personas, client_for, open_round):
+    round_lock(by=personas["secretariat"], round=open_round, reason="Tabled.")
+    open_round.refresh_from_db()
+    html = text(client_for("secretariat").get("/progress/rounds/2026-H2/manage/"))
+    history = html[html.index('<section class="history"'):]
+    shown = date_format(timezone.localtime(open_round.locked_at), "j M Y H:i")
+    assert f"<del>(empty)</del> → <ins>{shown}</ins>" in history
+    assert "+00:00" not in history
