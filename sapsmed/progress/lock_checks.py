@@ -15,12 +15,12 @@ from datetime import date, timedelta
 from django.db.models import Count, Q
 
 from sapsmed.progress.derived_models import RoundExpectation
-from sapsmed.progress.models import ReportingRound
+from sapsmed.progress.models import ReportingRound, WorkflowStatus
 
 LOCKS_SOON_DAYS = 14
-MISSING = ("", "draft")
-RETURNED = ("returned",)
-IN_REVIEW = ("submitted", "validated")
+MISSING = ("", WorkflowStatus.DRAFT)  # "": nothing written yet
+RETURNED = (WorkflowStatus.RETURNED,)
+IN_REVIEW = (WorkflowStatus.SUBMITTED, WorkflowStatus.VALIDATED)
 
 
 def _counts(prefix: str = "") -> dict:
@@ -29,7 +29,7 @@ def _counts(prefix: str = "") -> dict:
     status = f"{prefix}workflow_status__in"
     return {
         "n_expected": Count(field),
-        "n_accepted": Count(field, filter=Q(**{status: ["accepted"]})),
+        "n_accepted": Count(field, filter=Q(**{status: [WorkflowStatus.ACCEPTED]})),
         "n_in_review": Count(field, filter=Q(**{status: list(IN_REVIEW)})),
         "n_returned": Count(field, filter=Q(**{status: list(RETURNED)})),
         "n_missing": Count(field, filter=Q(**{status: list(MISSING)})),
